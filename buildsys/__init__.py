@@ -1,0 +1,1 @@
+"""netmap-build: the engine that runs the probe, driver and app records."""

@@ -1,0 +1,112 @@
+"""``doit configure``: the kernel, the sources, the probes, the header."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+
+from buildsys import confighdr, probing, sources
+from buildsys.errors import UserError
+from buildsys.kernel import KernelTree, fingerprint, load_kernel
+from buildsys.model import Configuration, ProbeOutcome
+from buildsys.outputs import write_outputs
+from buildsys.locking import locked
+from buildsys.options import Options
+from buildsys.probe_cache import ProbeCache, digest
+from buildsys.selection import select_all
+from kernel_probes import all_probes
+from kernel_probes.record import Define, ExportedSymbol, Probe, SourceGrep, define, have
+
+LAST_POINTER = Path("build") / "LAST"
+
+
+def default_kernel_dir() -> Path:
+    return Path("/lib/modules") / os.uname().release / "build"
+
+
+def build_dir_for(options: Options, kernel: KernelTree) -> Path:
+    return Path(options.build_dir or Path("build") / kernel.release).resolve()
+
+
+def configure(options: Options) -> Configuration:
+    started = time.monotonic()
+    kernel = load_kernel(Path(options.kernel_dir) if options.kernel_dir else default_kernel_dir())
+    build_dir = build_dir_for(options, kernel)
+    with locked(build_dir / ".configure.lock"):
+        sources.prepare(options.netmap_src or os.environ.get("NETMAP_SRC", ""), build_dir)
+        config = Configuration(kernel, options, build_dir, select_all(options, kernel))
+        config.outcomes = _answer_probes(config)
+        config.header_changed = confighdr.write(
+            build_dir / "netmap_linux_config.h", header_defines(config))
+        options.build_dir = str(build_dir)
+        options.record(build_dir)
+        config.seconds = time.monotonic() - started
+        write_outputs(config)
+    LAST_POINTER.parent.mkdir(exist_ok=True)
+    LAST_POINTER.write_text(str(build_dir) + "\n")
+    return config
+
+
+def _answer_probes(config: Configuration) -> list[ProbeOutcome]:
+    records = all_probes(config.selection.probe_drivers)
+    work = config.build_dir / "probes"
+    accepted = probing.accepted_warnings(config.kernel, work.with_name("probe-flags"))
+    ccflags = probing.warn_cflags(accepted)
+    cache = ProbeCache(fingerprint(config.kernel))
+    if not config.options.no_cache:
+        cache.load()
+    if cache.problem:
+        config.notes.append(cache.problem)
+    keys = {r.name: digest([r, ccflags, config.options.kernel_opts]) for r in records}
+    todo = [r for r in records if isinstance(r, Probe) and keys[r.name] not in cache.answers]
+    fresh: dict[str, probing.Answer] = {}
+    if todo:
+        fresh = probing.run_probes(config.kernel, todo, work, ccflags, config.options.kernel_opts)
+        cache.save({keys[name]: answer.success for name, answer in fresh.items()})
+    outcomes = []
+    for record in records:
+        if isinstance(record, Probe):
+            answer = fresh.get(record.name)
+            success = answer.success if answer else cache.answers[keys[record.name]]
+            chosen = record.on_success if success else record.on_failure
+            log = str(answer.log) if answer else ""
+            outcomes.append(ProbeOutcome(record.name, success, answer is None, list(chosen), log))
+        else:
+            outcomes.append(_non_compile(record, config))
+    return outcomes
+
+
+def _non_compile(record: ExportedSymbol | SourceGrep, config: Configuration) -> ProbeOutcome:
+    if isinstance(record, ExportedSymbol):
+        success = record.symbol in exported_symbols(config.kernel.path / "Module.symvers")
+    else:
+        source = config.selection.driver_sources.get(record.driver or "")
+        text = (source / record.path).read_text(errors="replace") if source else ""
+        success = re.search(rf"\b{re.escape(record.word)}\b", text) is not None
+    chosen = list(record.on_success) if success else []
+    return ProbeOutcome(record.name, success, False, chosen)
+
+
+def exported_symbols(symvers: Path) -> set[str]:
+    if not symvers.is_file():
+        return set()
+    return {line.split("\t")[1] for line in symvers.read_text().splitlines() if "\t" in line}
+
+
+def header_defines(config: Configuration) -> list[Define]:
+    """Upstream's header order: probe macros in reverse, then the fixed answers."""
+    compiled = [o for o in config.outcomes if o.name != "split_page_exported"]
+    ordered = [d for outcome in reversed(compiled) for d in outcome.defines]
+    ordered += [d for o in config.outcomes if o.name == "split_page_exported" for d in o.defines]
+    if config.options.dmasync:
+        ordered.append(have("DMASYNC"))
+    ordered.append(define("DRIVER_SUFFIX", f'"{config.options.driver_suffix}"'))
+    return ordered
+
+
+def last_build_dir() -> Path:
+    if not LAST_POINTER.is_file():
+        raise UserError("no configured build dir", "run 'doit configure' first")
+    return Path(LAST_POINTER.read_text().strip())

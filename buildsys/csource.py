@@ -1,0 +1,74 @@
+"""Just enough C lexing to merge probe snippets safely into one unit.
+
+Probes are tiny, regular snippets; we need their ``#include`` lines, the
+names they declare at file scope and the identifiers they use.
+"""
+
+from __future__ import annotations
+
+import re
+
+_COMMENT_OR_STRING = re.compile(r'/\*.*?\*/|//[^\n]*|"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'', re.S)
+_TOKEN = re.compile(r"[A-Za-z_]\w*|\S")
+_INCLUDE = re.compile(r"^\s*#\s*include\s*(<[^>]+>)\s*$")
+
+C_KEYWORDS = frozenset(
+    "auto break case char const continue default do double else enum extern float for "
+    "goto if inline int long register restrict return short signed sizeof static struct "
+    "switch typedef union unsigned void volatile while _Bool bool asm typeof".split()
+)
+
+
+def strip_comments_and_strings(code: str) -> str:
+    return _COMMENT_OR_STRING.sub(lambda m: " " if m.group(0)[0] == "/" else '""', code)
+
+
+def split_includes(code: str) -> tuple[tuple[str, ...], str] | None:
+    """Leading ``#include <...>`` lines and the rest, or None if not mergeable.
+
+    A snippet is mergeable when its only preprocessor lines are system
+    includes that come before any code: then hoisting them keeps its meaning.
+    """
+    includes: list[str] = []
+    body: list[str] = []
+    for line in code.splitlines():
+        match = _INCLUDE.match(line)
+        if match and not any(text.strip() for text in body):
+            includes.append(match.group(1))
+        elif line.lstrip().startswith("#"):
+            return None
+        else:
+            body.append(line)
+    return tuple(includes), "\n".join(body)
+
+
+def identifiers(code: str) -> set[str]:
+    tokens = _TOKEN.findall(strip_comments_and_strings(code))
+    return {token for token in tokens if token[0].isalpha() or token[0] == "_"}
+
+
+def declared_names(code: str) -> set[str]:
+    """Names a snippet declares at file scope (functions, variables)."""
+    names: set[str] = set()
+    braces = parens = 0
+    last: str | None = None
+    for token in _TOKEN.findall(strip_comments_and_strings(code)):
+        if token == "{":
+            braces += 1
+        elif token == "}":
+            braces -= 1
+        elif token == "(":
+            if braces == 0 and parens == 0 and last:
+                names.add(last)
+            parens += 1
+        elif token == ")":
+            parens -= 1
+        elif braces == 0 and parens == 0:
+            if token in ("=", ";", ",", "[") and last:
+                names.add(last)
+            if token[0].isalpha() or token[0] == "_":
+                last = None if token in C_KEYWORDS else token
+                continue
+        if token in ("{", "}", ";", ",", "="):
+            last = None
+    return names

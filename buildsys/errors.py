@@ -1,0 +1,41 @@
+"""Errors meant for people: a message and the remedy, never a traceback."""
+
+from __future__ import annotations
+
+
+class NetmapBuildError(Exception):
+    """Base of the errors the command line prints in one line."""
+
+    exit_status = 1
+
+    def __init__(self, message: str, remedy: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.remedy = remedy
+
+    def one_line(self) -> str:
+        if self.remedy:
+            return f"{self.message}: {self.remedy}"
+        return self.message
+
+
+class UserError(NetmapBuildError):
+    """Bad input: a path, an option, a tree that is not what it should be."""
+
+    exit_status = 2
+
+
+class ToolError(NetmapBuildError):
+    """A tool we ran failed in a way the user has to look at."""
+
+
+class CommandFailed(ToolError):
+    """A command exited non-zero; its output is in ``log``."""
+
+    def __init__(self, argv: list[str], returncode: int, log: str) -> None:
+        super().__init__(
+            f"{argv[0]} exited with status {returncode}", f"see {log}"
+        )
+        self.argv = argv
+        self.returncode = returncode
+        self.log = log

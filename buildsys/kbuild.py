@@ -1,0 +1,47 @@
+"""Compile a set of objects through the target kernel's own kbuild."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from buildsys import proc
+from buildsys.kernel import KernelTree
+
+_COMPILING = re.compile(r"^\s+CC \[M\]\s+(?P<object>\S+)\.o\s*$")
+
+
+def jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def write_kbuild(directory: Path, objects: list[str], cflags: dict[str, tuple[str, ...]],
+                 ccflags: list[str]) -> None:
+    lines = [f"obj-m := {' '.join(o + '.o' for o in objects)}"]
+    lines += [f"CFLAGS_{obj}.o := {' '.join(flags)}" for obj, flags in cflags.items() if flags]
+    lines.append(f"ccflags-y := {' '.join(ccflags)}")
+    (directory / "Kbuild").write_text("\n".join(lines) + "\n")
+
+
+def compile_objects(kernel: KernelTree, directory: Path, objects: list[str],
+                    kernel_opts: list[str], log: Path) -> proc.Result:
+    """Build ``objects`` (no modpost, no linking), going on past errors."""
+    argv = ["make", "-C", str(kernel.path), f"M={directory}", "-k", "-O", f"-j{jobs()}"]
+    argv += kernel_opts + [f"{name}.o" for name in objects]
+    return proc.run(argv, log, cwd=directory, check=False)
+
+
+def split_by_object(output: str) -> dict[str, str]:
+    """The output of each object's compile (make -O keeps a recipe's lines together)."""
+    parts: dict[str, list[str]] = {"": []}
+    current = ""
+    for line in output.splitlines():
+        match = _COMPILING.match(line)
+        if match:
+            current = Path(match["object"]).name
+            parts.setdefault(current, [])
+        elif line.startswith(("make: ", "make[")):
+            current = ""
+        parts[current].append(line)
+    return {name: "\n".join(lines) for name, lines in parts.items()}

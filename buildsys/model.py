@@ -1,0 +1,32 @@
+"""What a configure run found: the records shared by configure and its outputs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from buildsys.kernel import KernelTree
+from buildsys.options import Options
+from buildsys.selection import Selection
+from kernel_probes.record import Define
+
+
+@dataclass
+class ProbeOutcome:
+    name: str
+    success: bool
+    cached: bool
+    defines: list[Define]
+    log: str = ""
+
+
+@dataclass
+class Configuration:
+    kernel: KernelTree
+    options: Options
+    build_dir: Path
+    selection: Selection
+    outcomes: list[ProbeOutcome] = field(default_factory=list)
+    header_changed: bool = False
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)

@@ -1,0 +1,62 @@
+"""What configure leaves for people and scripts: configure.json and a summary."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from rich.console import Console
+from rich.table import Table
+
+from buildsys.locking import write_atomic
+from buildsys.model import Configuration
+
+
+def write_outputs(config: Configuration) -> None:
+    write_atomic(config.build_dir / "configure.json", json.dumps(as_json(config), indent=1) + "\n")
+
+
+def as_json(config: Configuration) -> dict[str, object]:
+    kernel = config.kernel
+    return {
+        "kernel": {"dir": str(kernel.path), "release": kernel.release,
+                   "version": str(kernel.version), "version_code": kernel.version_code},
+        "compiler": {"command": kernel.compiler, "version": kernel.compiler_version_text},
+        "options": asdict(config.options),
+        "probes": [
+            {"name": o.name, "success": o.success, "cached": o.cached,
+             "defines": [d.line() for d in o.defines], "log": o.log}
+            for o in config.outcomes
+        ],
+        "drivers": [asdict(choice) for choice in config.selection.drivers],
+        "apps": [asdict(choice) for choice in config.selection.apps],
+        "header": str(config.build_dir / "netmap_linux_config.h"),
+        "header_changed": config.header_changed,
+        "seconds": round(config.seconds, 3),
+        "notes": config.notes,
+    }
+
+
+def summary(config: Configuration, console: Console | None = None) -> None:
+    console = console or Console()
+    for note in config.notes:
+        console.print(f"[yellow]note:[/] {note}")
+    run = sum(not o.cached for o in config.outcomes)
+    defined = sum(len(o.defines) > 0 for o in config.outcomes)
+    table = Table(title=f"netmap configure: {config.build_dir}", show_header=False)
+    table.add_row("kernel", f"{config.kernel.release} ({config.kernel.version}) {config.kernel.path}")
+    table.add_row("compiler", config.kernel.compiler_version_text)
+    table.add_row("subsystems", " ".join(config.options.subsystems))
+    table.add_row("module", f"{config.options.mod_name}.ko")
+    for choice in config.selection.drivers:
+        if choice.reason != "not requested":
+            state = "[green]selected[/]" if choice.selected else "[yellow]skipped[/]"
+            table.add_row(f"driver {choice.name}", f"{state}: {choice.reason}")
+    apps = [c.name for c in config.selection.apps if c.selected]
+    table.add_row("apps", " ".join(apps) or "none")
+    table.add_row("probes", f"{len(config.outcomes)} ({run} run, {len(config.outcomes) - run} "
+                  f"cached, {defined} defining a macro)")
+    header = "written" if config.header_changed else "unchanged"
+    table.add_row("header", f"netmap_linux_config.h ({header})")
+    table.add_row("time", f"{config.seconds:.2f} s")
+    console.print(table)

@@ -1,0 +1,117 @@
+"""Run probe records through one kbuild batch and say which compiled.
+
+The batch is planned by `probe_units`; this module compiles the units, reads
+the errors, gives each probe its answer and its own log, and compiles alone
+whatever could not be answered for sure from a merged unit.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from buildsys import diagnostics, kbuild, proc
+from buildsys.kernel import KernelTree
+from buildsys.probe_units import Unit, plan_units, standalone_unit
+from kernel_probes.record import Probe
+from kernel_probes.warnings import DISABLED_WARNINGS
+
+# errors that may come from two bodies sharing a unit rather than from the probe
+_SHARING_SUSPECTS = re.compile(r"nmprobe\d+_|redefinition|conflicting types|previous (definition|declaration)")
+_UNKNOWN_WARNING = re.compile(r"-Wno-error=([\w-]+)'?: no option")
+
+
+@dataclass(frozen=True)
+class Answer:
+    success: bool
+    log: Path
+
+
+def accepted_warnings(kernel: KernelTree, workdir: Path) -> list[str]:
+    """The ``-Wno-error=`` names the kernel's compiler knows (upstream's preliminary tests)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    empty = workdir / "empty.c"
+    empty.write_text("int netmap_build_empty;\n")
+    flags = [f"-Wno-error={name}" for name in DISABLED_WARNINGS]
+    argv = [kernel.compiler, "-Werror", *flags, "-fsyntax-only", str(empty)]
+    result = proc.run(argv, workdir / "warnings.log", check=False)
+    unknown = set(_UNKNOWN_WARNING.findall(result.output))
+    return [name for name in DISABLED_WARNINGS if name not in unknown]
+
+
+def warn_cflags(accepted: list[str]) -> list[str]:
+    return ["-Werror", *(f"-Wno-error={name}" for name in accepted)]
+
+
+def run_probes(kernel: KernelTree, probes: list[Probe], workdir: Path,
+               ccflags: list[str], kernel_opts: list[str]) -> dict[str, Answer]:
+    """Compile ``probes`` in ``workdir`` and answer each of them."""
+    _fresh_dir(workdir)
+    answers, retry = _run_pass(kernel, plan_units(probes, "u"), workdir, ccflags, kernel_opts)
+    if retry:
+        by_name = {probe.name: probe for probe in probes}
+        alone = [standalone_unit(f"r{i}", by_name[name]) for i, name in enumerate(retry)]
+        second, unsure = _run_pass(kernel, alone, workdir, ccflags, kernel_opts)
+        assert not unsure, "a probe compiled alone always has an answer"
+        answers.update(second)
+    return answers
+
+
+def _fresh_dir(workdir: Path) -> None:
+    shutil.rmtree(workdir, ignore_errors=True)
+    (workdir / "logs").mkdir(parents=True)
+
+
+def _run_pass(kernel: KernelTree, units: list[Unit], workdir: Path, ccflags: list[str],
+              kernel_opts: list[str]) -> tuple[dict[str, Answer], list[str]]:
+    for unit in units:
+        (workdir / f"{unit.name}.c").write_text(unit.text)
+    names = [unit.name for unit in units]
+    kbuild.write_kbuild(workdir, names, {u.name: u.cflags for u in units}, ccflags)
+    log = workdir / "logs" / f"make-{units[0].name[0]}.log"
+    outputs = kbuild.split_by_object(kbuild.compile_objects(kernel, workdir, names,
+                                                            kernel_opts, log).output)
+    answers: dict[str, Answer] = {}
+    retry: list[str] = []
+    for unit in units:
+        output = outputs.get(unit.name, "")
+        built = (workdir / f"{unit.name}.o").is_file()
+        unit_answers, unit_retry = _judge(unit, built, output, workdir)
+        answers.update(unit_answers)
+        retry += unit_retry
+    return answers, retry
+
+
+def _judge(unit: Unit, built: bool, output: str,
+           workdir: Path) -> tuple[dict[str, Answer], list[str]]:
+    merged = len(unit.regions) > 1
+    found = diagnostics.parse(output, str(workdir / f"{unit.name}.c"))
+    if not built and merged and (found.unplaced or not found.errors_by_line):
+        return {}, list(unit.probes)
+    failed: dict[str, list[str]] = {}
+    retry: list[str] = []
+    for line, errors in found.errors_by_line.items():
+        probe = unit.probe_at(line)
+        targets = [probe] if probe else list(unit.probes)  # shared headers fail all
+        for name in targets:
+            failed.setdefault(name, []).extend(errors)
+    answers = {}
+    for name in unit.probes:
+        errors = failed.get(name, [])
+        if merged and any(_SHARING_SUSPECTS.search(e) for e in errors):
+            retry.append(name)
+            continue
+        success = built or (not errors and merged)
+        log = _write_probe_log(workdir, name, unit, success, errors if merged else [output])
+        answers[name] = Answer(success, log)
+    return answers, retry
+
+
+def _write_probe_log(workdir: Path, probe: str, unit: Unit, success: bool,
+                     lines: list[str]) -> Path:
+    log = workdir / "logs" / f"{probe}.log"
+    header = f"probe {probe}: {'compiled' if success else 'failed'} in unit {unit.name}.c\n"
+    log.write_text(header + "\n".join(lines) + ("\n" if lines else ""))
+    return log
