@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rich.console import Console
+from rich.text import Text
 
 from buildsys.errors import NetmapBuildError
 from buildsys.options import TOGGLED_SUBSYSTEMS
@@ -38,7 +39,9 @@ _FLAGS = (
 )
 
 
-def _param(name: str, long: str, help_text: str, default: Any = "", kind: Any = str) -> dict[str, Any]:
+def _param(
+    name: str, long: str, help_text: str, default: Any = "", kind: Any = str
+) -> dict[str, Any]:
     return {"name": name, "long": long, "default": default, "type": kind, "help": help_text}
 
 
@@ -57,7 +60,8 @@ def configure_params(argv: list[str]) -> list[dict[str, Any]]:
     for name in ("drivers", "apps"):
         given = any(arg.startswith(f"--no-{name}=") for arg in argv)
         kind, default = (str, None) if given else (bool, False)
-        params.append(_param(f"no_{name}", f"no-{name}", f"no {name} (or not these)", default, kind))
+        help_text = f"no {name} (or not these)"
+        params.append(_param(f"no_{name}", f"no-{name}", help_text, default, kind))
     params.append({"name": "force_debug", "long": "force-debug", "inverse": "no-force-debug",
                    "type": bool, "default": None, "help": "build with debug symbols (default)"})
     for subsystem in subsystem_words(argv):
@@ -81,7 +85,8 @@ def guarded(action: Callable[..., Any]) -> Callable[..., Any]:
         except NetmapBuildError as error:
             if kwargs.get("verbose"):
                 traceback.print_exc()
-            Console(file=sys.__stderr__, highlight=False).print(f"[red]error:[/] {error.one_line()}")
+            errors = Console(file=sys.__stderr__, highlight=False)
+            errors.print(Text.assemble(("error: ", "bold red"), error.one_line()))
             raise SystemExit(error.exit_status) from None
 
     run.__name__ = action.__name__

@@ -10,10 +10,10 @@ from pathlib import Path
 from buildsys import confighdr, probing, sources
 from buildsys.errors import UserError
 from buildsys.kernel import KernelTree, fingerprint, load_kernel
-from buildsys.model import Configuration, ProbeOutcome
-from buildsys.outputs import write_outputs
 from buildsys.locking import locked
+from buildsys.model import Configuration, ProbeOutcome
 from buildsys.options import Options
+from buildsys.outputs import write_outputs
 from buildsys.probe_cache import ProbeCache, digest
 from buildsys.selection import select_all
 from kernel_probes import all_probes

@@ -37,7 +37,7 @@ class KernelTree:
     @property
     def version_code(self) -> str:
         """Upstream's hex ``MMMmm`` code of the version (sublevel capped at 255)."""
-        major, minor, micro = (self.version.release + (0, 0))[:3]
+        major, minor, micro = (*self.version.release, 0, 0)[:3]
         return _hex_code(major, minor, micro)
 
 
@@ -135,7 +135,7 @@ def _compiler_command(version_text: str, path: Path) -> str:
         raise UserError(
             f"{path}/.config has no CONFIG_CC_VERSION_TEXT", "use a tree configured by kernel 5.8+"
         )
-    compiler = version_text.split()[0]
+    compiler = version_text.split(maxsplit=1)[0]
     if shutil.which(compiler) is None:
         raise UserError(
             f"the kernel was built with {compiler} ({version_text}), which is not installed",

@@ -44,7 +44,8 @@ def summary(config: Configuration, console: Console | None = None) -> None:
     run = sum(not o.cached for o in config.outcomes)
     defined = sum(len(o.defines) > 0 for o in config.outcomes)
     table = Table(title=f"netmap configure: {config.build_dir}", show_header=False)
-    table.add_row("kernel", f"{config.kernel.release} ({config.kernel.version}) {config.kernel.path}")
+    kernel = config.kernel
+    table.add_row("kernel", f"{kernel.release} ({kernel.version}) {kernel.path}")
     table.add_row("compiler", config.kernel.compiler_version_text)
     table.add_row("subsystems", " ".join(config.options.subsystems))
     table.add_row("module", f"{config.options.mod_name}.ko")

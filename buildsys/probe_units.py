@@ -103,7 +103,7 @@ def _merged_unit(
             counts[declared_name] += 1
     lines = [f"#include {header}" for header in BOILERPLATE + includes]
     regions = []
-    for index, (probe, names) in enumerate(zip(members, declared)):
+    for index, (probe, names) in enumerate(zip(members, declared, strict=True)):
         clashes = sorted(n for n in names if counts[n] > 1)
         lines += [f"#define {n} nmprobe{index}_{n}" for n in clashes]
         body = _body(probe).strip("\n").splitlines() or [""]

@@ -34,7 +34,9 @@ DRIVERS: tuple[DriverEntry, ...] = (
     DriverEntry("ice", "CONFIG_ICE", "drivers/net/ethernet/intel/ice", "ice", True),
     DriverEntry("i40e", "CONFIG_I40E", "drivers/net/ethernet/intel/i40e", "i40e", True),
     DriverEntry("vmxnet3", "CONFIG_VMXNET3", "drivers/net/vmxnet3", "vmxnet3"),
-    DriverEntry("mlx5", "CONFIG_MLX5_CORE", "drivers/net/ethernet/mellanox/mlx5/core", "mlx5", True),
+    DriverEntry(
+        "mlx5", "CONFIG_MLX5_CORE", "drivers/net/ethernet/mellanox/mlx5/core", "mlx5", True
+    ),
 )
 
 

@@ -1,0 +1,1 @@
+"""Driver records: one folder per driver, plus the catalog of names."""

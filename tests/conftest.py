@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+SHARED = Path(os.environ.get("NETMAP_BUILD_SHARED", REPO.parent / "shared"))
+NETMAP_TARBALL = SHARED / "netmap" / "netmap-89607e1406c1.tar.gz"
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own probe cache (never the user's)."""
+    cache = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("NETMAP_BUILD_CACHE", str(cache))
+    return cache

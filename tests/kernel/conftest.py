@@ -1,0 +1,54 @@
+"""Real Debian kernel trees and upstream's configure, for the kernel-marked tests."""
+
+from __future__ import annotations
+
+import glob
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from buildsys.sources import verify_checksum
+from tests.conftest import NETMAP_TARBALL, REPO
+
+SERIES = ("6.1", "6.12")
+
+
+def header_tree(series: str) -> Path:
+    """The installed Debian header tree of a series (resolved, never a pinned ABI)."""
+    for build in sorted(glob.glob("/lib/modules/*/build"), reverse=True):
+        release = Path(build).parent.name
+        if release.startswith(series + ".") or release.startswith(series + "-"):
+            return Path(build)
+    pytest.fail(f"no Debian {series} header tree installed: run ./bootstrap --test-kernels")
+
+
+@pytest.fixture(scope="session")
+def upstream_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Upstream netmap, unpacked from the shared tarball (after its checksum)."""
+    verify_checksum(NETMAP_TARBALL)
+    root = tmp_path_factory.mktemp("upstream")
+    with tarfile.open(NETMAP_TARBALL) as archive:
+        archive.extractall(root, filter="data")
+    (tree,) = root.iterdir()
+    return tree
+
+
+def run_upstream_configure(tree: Path, kernel_dir: Path, workdir: Path, *options: str) -> str:
+    workdir.mkdir(parents=True)
+    argv = [str(tree / "LINUX" / "configure"), f"--kernel-dir={kernel_dir}", *options]
+    subprocess.run(argv, cwd=workdir, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, check=True, timeout=900)
+    return (workdir / "netmap_linux_config.h").read_text()
+
+
+def run_doit(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    argv = [sys.executable, "-m", "doit", "-f", str(REPO / "dodo.py"), "-d", str(workdir),
+            "--db-file", str(workdir / ".doit.db"), *args]
+    result = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                            timeout=900, check=False)
+    if check and result.returncode != 0:
+        pytest.fail(f"doit {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result

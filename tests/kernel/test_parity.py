@@ -1,0 +1,44 @@
+"""The core acceptance test: our header defines what upstream's configure defines."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from buildsys import confighdr
+from tests.conftest import NETMAP_TARBALL
+from tests.kernel.conftest import SERIES, header_tree, run_doit, run_upstream_configure
+
+pytestmark = [pytest.mark.kernel, pytest.mark.slow]
+
+
+@pytest.mark.parametrize("options", [(), ("--no-drivers",)], ids=["default", "no-drivers"])
+@pytest.mark.parametrize("series", SERIES)
+def test_same_macros_as_upstream(series, options, upstream_tree, tmp_path):
+    kernel_dir = header_tree(series)
+    theirs = confighdr.parse(run_upstream_configure(
+        upstream_tree, kernel_dir, tmp_path / "upstream", *options))
+    run_doit(tmp_path, "configure", f"--kernel-dir={kernel_dir}",
+             f"--netmap-src={NETMAP_TARBALL}", "--build-dir=ours", *options)
+    ours = confighdr.parse((tmp_path / "ours" / "netmap_linux_config.h").read_text())
+    assert ours == theirs
+    report = json.loads((tmp_path / "ours" / "configure.json").read_text())
+    assert report["kernel"]["release"] == kernel_dir.parent.name
+    assert not any(p["cached"] for p in report["probes"])
+
+
+def test_second_configure_runs_no_compiler_and_keeps_the_header(tmp_path):
+    kernel_dir = header_tree("6.12")
+    args = ["configure", f"--kernel-dir={kernel_dir}", f"--netmap-src={NETMAP_TARBALL}",
+            "--build-dir=out"]
+    run_doit(tmp_path, *args)
+    header = tmp_path / "out" / "netmap_linux_config.h"
+    first = header.stat().st_mtime_ns
+    (tmp_path / "out" / "probes").rename(tmp_path / "old-probes")
+    run_doit(tmp_path, *args)
+    report = json.loads((tmp_path / "out" / "configure.json").read_text())
+    assert all(p["cached"] for p in report["probes"] if p["log"] == "")
+    assert all(p["cached"] for p in report["probes"] if p["name"] != "split_page_exported")
+    assert not (tmp_path / "out" / "probes").exists(), "no compile may run on a cached configure"
+    assert header.stat().st_mtime_ns == first

@@ -1,0 +1,69 @@
+from buildsys.csource import declared_names, split_includes
+from buildsys.diagnostics import parse
+from buildsys.probe_units import plan_units
+from kernel_probes.record import Probe
+
+
+def probe(name: str, code: str, cflags: tuple[str, ...] = ()) -> Probe:
+    return Probe(name, code, "test", cflags=cflags)
+
+
+def test_declared_names_cover_functions_variables_and_initialisers():
+    code = """static u16 sel(struct net_device *dev) { return 0; }
+struct net_device_ops ndo = { .ndo_select_queue = sel, };
+extern struct netmap_adapter *na;
+struct net_device *alloc(int n, void (*setup)(struct net_device *)) { return 0; }"""
+    assert declared_names(code) == {"sel", "ndo", "na", "alloc"}
+
+
+def test_only_leading_system_includes_are_mergeable():
+    assert split_includes("#include <a.h>\nint x;") == (("<a.h>",), "int x;")
+    assert split_includes('#include "r8169.c"\nint x;') is None
+    assert split_includes("#include <a.h>\n#pragma GCC diagnostic error \"-Wx\"\nint x;") is None
+    assert split_includes("int x;\n#include <a.h>") is None
+
+
+def test_probes_with_the_same_headers_share_a_unit_and_clashes_are_renamed():
+    units = plan_units([
+        probe("a", "#include <linux/netdevice.h>\nint dummy;"),
+        probe("b", "#include <linux/netdevice.h>\nint dummy(void) { return 1; }"),
+        probe("c", "#include <linux/skbuff.h>\nint dummy;"),
+    ])
+    assert [u.probes for u in units] == [("a", "b"), ("c",)]
+    text = units[0].text
+    assert "#define dummy nmprobe0_dummy" in text and "#define dummy nmprobe1_dummy" in text
+
+
+def test_flags_and_leaks_keep_probes_apart():
+    units = plan_units([
+        probe("decl", "#include <linux/netdevice.h>\nextern int *na;"),
+        probe("user", "#include <linux/netdevice.h>\nint *f(void) { return na; }"),
+        probe("flagged", "#include <linux/netdevice.h>\nint x;", ("-Ifoo",)),
+    ])
+    assert sorted(u.probes for u in units) == [("decl",), ("flagged",), ("user",)]
+
+
+def test_regions_point_at_each_body():
+    unit = plan_units([probe("a", "#include <x.h>\nint a1;\nint a2;"), probe("b", "#include <x.h>\nint b;")])[0]
+    lines = unit.text.splitlines()
+    for region in unit.regions:
+        body = lines[region.first - 1 : region.last]
+        assert all(region.probe in line for line in body if line.startswith("int"))
+
+
+def test_errors_are_attributed_by_line_macro_note_and_include_chain():
+    unit = "/b/u0.c"
+    output = "\n".join([
+        "/b/u0.c: In function 'nmprobe1_dummy':",
+        "/b/u0.c:9:35: error: implicit declaration of function 'netif_rx_ni' [-Werror=x]",
+        "./include/linux/foo.h:3:1: error: expected expression",
+        "/b/u0.c:12:5: note: in expansion of macro 'FOO'",
+        "In file included from /b/u0.c:5:",
+        "./include/linux/bar.h:1:10: fatal error: baz.h: No such file or directory",
+        "cc1: all warnings being treated as errors",
+        "/b/u0.c:14:1: warning: unused variable 'x' [-Wunused-variable]",
+        "/b/other.c:1:1: error: not ours",
+    ])
+    found = parse(output, unit)
+    assert sorted(found.errors_by_line) == [5, 9, 12]
+    assert found.unplaced == ["/b/other.c:1:1: error: not ours"]
