@@ -86,7 +86,7 @@ def guarded(action: Callable[..., Any]) -> Callable[..., Any]:
             if kwargs.get("verbose"):
                 traceback.print_exc()
             errors = Console(file=sys.__stderr__, highlight=False)
-            errors.print(Text.assemble(("error: ", "bold red"), error.one_line()))
+            errors.print(Text.assemble(("error: ", "bold red"), error.one_line()), soft_wrap=True)
             raise SystemExit(error.exit_status) from None
 
     run.__name__ = action.__name__

@@ -18,6 +18,7 @@ from buildsys.probe_cache import ProbeCache, digest
 from buildsys.selection import select_all
 from kernel_probes import all_probes
 from kernel_probes.record import Define, ExportedSymbol, Probe, SourceGrep, define, have
+from kernel_probes.warnings import DISABLED_WARNINGS
 
 LAST_POINTER = Path("build") / "LAST"
 
@@ -52,13 +53,12 @@ def configure(options: Options) -> Configuration:
 def _answer_probes(config: Configuration) -> list[ProbeOutcome]:
     records = all_probes(config.selection.probe_drivers)
     work = config.build_dir / "probes"
-    accepted = probing.accepted_warnings(config.kernel, work.with_name("probe-flags"))
-    ccflags = probing.warn_cflags(accepted)
     cache = ProbeCache(fingerprint(config.kernel))
     if not config.options.no_cache:
         cache.load()
     if cache.problem:
         config.notes.append(cache.problem)
+    ccflags = probing.warn_cflags(_accepted_warnings(config, cache))
     keys = {r.name: digest([r, ccflags, config.options.kernel_opts]) for r in records}
     todo = [r for r in records if isinstance(r, Probe) and keys[r.name] not in cache.answers]
     fresh: dict[str, probing.Answer] = {}
@@ -76,6 +76,16 @@ def _answer_probes(config: Configuration) -> list[ProbeOutcome]:
         else:
             outcomes.append(_non_compile(record, config))
     return outcomes
+
+
+def _accepted_warnings(config: Configuration, cache: ProbeCache) -> list[str]:
+    """Upstream's preliminary probes: which -Wno-error= the compiler knows (cached)."""
+    keys = {name: f"warning {name}" for name in DISABLED_WARNINGS}
+    if not all(key in cache.answers for key in keys.values()):
+        work = config.build_dir / "probe-flags"
+        accepted = probing.accepted_warnings(config.kernel, work)
+        cache.save({keys[name]: name in accepted for name in DISABLED_WARNINGS})
+    return [name for name in DISABLED_WARNINGS if cache.answers[keys[name]]]
 
 
 def _non_compile(record: ExportedSymbol | SourceGrep, config: Configuration) -> ProbeOutcome:

@@ -78,6 +78,11 @@ def _driver_names(names: list[str]) -> list[str]:
     return [entry.name for entry in map(by_name, names) if entry is not None]
 
 
+def _app_names(names: list[str]) -> list[str]:
+    _check("app", names, [a.name for a in APPS])
+    return names
+
+
 def select(all_names: list[str], only: str | None, without: str | bool | None,
            resolve: Any = None) -> tuple[list[str], bool]:
     """Upstream's --X=, --no-X and --no-X= applied in that order; True if named."""
@@ -105,8 +110,7 @@ def from_params(params: dict[str, Any]) -> Options:
     options.drivers, options.drivers_named = select(
         all_drivers, params.get("drivers"), params.get("no_drivers"), _driver_names)
     app_names = [a.name for a in APPS]
-    options.apps, _ = select(app_names, params.get("apps"), params.get("no_apps"),
-                             lambda names: (_check("app", names, app_names), names)[1])
+    options.apps, _ = select(app_names, params.get("apps"), params.get("no_apps"), _app_names)
     options.subsystems = _subsystems(params)
     options.fail_on_driver_errors = bool(params.get("fail_on_driver_errors"))
     options.utils = not params.get("no_utils")

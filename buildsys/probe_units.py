@@ -36,6 +36,7 @@ class Unit:
     text: str
     regions: tuple[Region, ...]
     cflags: tuple[str, ...]
+    header_lines: int = 0  # the include lines every probe of the unit shares
 
     @property
     def probes(self) -> tuple[str, ...]:
@@ -79,7 +80,8 @@ def plan_units(probes: list[Probe], prefix: str = "u") -> list[Unit]:
 def _separate_leaks(members: list[Probe]) -> tuple[list[Probe], list[Probe]]:
     """Split off probes that use a name another member declares."""
     declared = {p.name: declared_names(_body(p)) for p in members}
-    merged, isolated = [], []
+    merged: list[Probe] = []
+    isolated: list[Probe] = []
     for probe in members:
         others = set().union(*(names for name, names in declared.items() if name != probe.name))
         used = identifiers(_body(probe)) - declared[probe.name]
@@ -111,4 +113,5 @@ def _merged_unit(
         lines += body
         lines += [f"#undef {n}" for n in clashes]
     lines.append('MODULE_LICENSE("GPL");')
-    return Unit(name, "\n".join(lines) + "\n", tuple(regions), cflags)
+    header_lines = len(BOILERPLATE) + len(includes)
+    return Unit(name, "\n".join(lines) + "\n", tuple(regions), cflags, header_lines)

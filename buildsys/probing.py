@@ -89,26 +89,35 @@ def _run_pass(kernel: KernelTree, units: list[Unit], workdir: Path, ccflags: lis
 def _judge(unit: Unit, built: bool, output: str,
            workdir: Path) -> tuple[dict[str, Answer], list[str]]:
     merged = len(unit.regions) > 1
-    found = diagnostics.parse(output, str(workdir / f"{unit.name}.c"))
-    if not built and merged and (found.unplaced or not found.errors_by_line):
-        return {}, list(unit.probes)
-    failed: dict[str, list[str]] = {}
+    errors = diagnostics.parse(output, str(workdir / f"{unit.name}.c"))
+    failed: dict[str | None, list[str]] = {}
+    for error in errors:
+        for name in _owners(unit, error):
+            failed.setdefault(name, []).append(error.text)
+    if not built and merged and (not errors or None in failed):
+        return {}, list(unit.probes)  # an error we cannot place: ask each probe alone
     retry: list[str] = []
-    for line, errors in found.errors_by_line.items():
-        probe = unit.probe_at(line)
-        targets = [probe] if probe else list(unit.probes)  # shared headers fail all
-        for name in targets:
-            failed.setdefault(name, []).extend(errors)
     answers = {}
     for name in unit.probes:
-        errors = failed.get(name, [])
-        if merged and any(_SHARING_SUSPECTS.search(e) for e in errors):
+        messages = failed.get(name, [])
+        if merged and any(_SHARING_SUSPECTS.search(e) for e in messages):
             retry.append(name)
             continue
-        success = built or (not errors and merged)
-        log = _write_probe_log(workdir, name, unit, success, errors if merged else [output])
+        success = built or (not messages and merged)
+        log = _write_probe_log(workdir, name, unit, success, messages if merged else [output])
         answers[name] = Answer(success, log)
     return answers, retry
+
+
+def _owners(unit: Unit, error: diagnostics.CompileError) -> list[str | None]:
+    """The probes an error belongs to; [None] when it cannot be placed."""
+    for line in error.unit_lines:
+        owner = unit.probe_at(line)
+        if owner:
+            return [owner]
+    if error.unit_lines and all(line <= unit.header_lines for line in error.unit_lines):
+        return list(unit.probes)  # in the shared headers: each probe alone fails too
+    return [None]
 
 
 def _write_probe_log(workdir: Path, probe: str, unit: Unit, success: bool,

@@ -65,5 +65,18 @@ def test_errors_are_attributed_by_line_macro_note_and_include_chain():
         "/b/other.c:1:1: error: not ours",
     ])
     found = parse(output, unit)
-    assert sorted(found.errors_by_line) == [5, 9, 12]
-    assert found.unplaced == ["/b/other.c:1:1: error: not ours"]
+    assert [e.unit_lines for e in found] == [(9,), (12,), (5,), ()]
+    assert found[-1].text == "/b/other.c:1:1: error: not ours"
+
+
+def test_an_error_at_a_rename_line_belongs_to_the_body_that_expands_it():
+    unit = plan_units([
+        probe("a", "#include <x.h>\nint f(void) { return 0; }\nint *p = f;"),
+        probe("b", "#include <x.h>\nint f(void) { return 1; }"),
+    ])[0]
+    rename_line = unit.text.splitlines().index("#define f nmprobe0_f") + 1
+    use_line = unit.regions[0].last
+    output = (f"/b/{unit.name}.c:{rename_line}:11: error: initialization of 'int *' from 'int (*)(void)'\n"
+              f"/b/{unit.name}.c:{use_line}:10: note: in expansion of macro 'f'")
+    (error,) = parse(output, f"/b/{unit.name}.c")
+    assert unit.probe_at(error.unit_lines[0]) is None and unit.probe_at(error.unit_lines[1]) == "a"

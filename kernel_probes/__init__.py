@@ -1,0 +1,123 @@
+"""Kernel probes as data: upstream configure's compile probes, grouped by area.
+
+`all_probes` gives them in upstream's order, which fixes the order of the
+macros in the header (upstream writes them in reverse probe order).
+"""
+
+from __future__ import annotations
+
+from kernel_probes import kernel, mm, netdev, skbuff
+from kernel_probes.drivers import DRIVER_PROBES
+from kernel_probes.record import ExportedSymbol, Probe, ProbeSet, SourceGrep
+from kernel_probes.symbols import SYMBOLS
+
+GENERIC: tuple[ProbeSet, ...] = (netdev.PROBES, skbuff.PROBES, mm.PROBES, kernel.PROBES)
+
+# the generic probes in the order upstream's configure runs them
+UPSTREAM_ORDER = (
+    "ax25ptr",
+    "iommu",
+    "timer_rtype_enum_hrtimer_restart",
+    "rx_register",
+    "rx_handler_result",
+    "kthread_use_mm",
+    "select_queue_2",
+    "select_queue_3",
+    "select_queue_4",
+    "select_queue_parm3_struct_net_device_1",
+    "select_queue_parm3_struct_net_device_2",
+    "have_get_ringparam_1",
+    "have_get_ringparam_2",
+    "set_channels",
+    "pernet_ops_id",
+    "real_num_rx_queues",
+    "num_rx_queues",
+    "set_real_num_tx_queues",
+    "netif_rx_ni",
+    "pwait_key_key_1",
+    "pwait_key_key_2",
+    "unlocked_ioctl",
+    "init_net",
+    "skb_copy_linear",
+    "uintptr",
+    "queue_mapping",
+    "hrtimer_forward_now",
+    "phys_addr_t",
+    "netdev_ops",
+    "netdev_tx_t",
+    "usleep_range",
+    "hrtimer_mode_rel",
+    "live_addr_change",
+    "get_stats64",
+    "tx_skb_sharing",
+    "hw_features",
+    "addr_random",
+    "alloc_netdev_4args",
+    "nnitd",
+    "sock_create_kern_netns",
+    "napi_complete_done",
+    "napi_alloc_skb",
+    "alloc_skb_ip_align",
+    "xmit_more",
+    "skb_add_rx_frag_6args",
+    "skb_frag_size",
+    "skb_frag_address",
+    "skb_checksum_start_offset",
+    "page_ref",
+    "page_count_count",
+    "page_count_refcount",
+    "qdisc_enqueue_tofree",
+    "reg_notif_rh",
+    "change_mtu_ndo_change_mtu_rh74",
+    "fault_vma_arg",
+    "sched_mm",
+    "nonvoid_get_stats64",
+    "netdev_dtor",
+    "wait_queue_entry_t",
+    "pci_enable_msix",
+    "refcount_t",
+    "ufo",
+    "gup_4args",
+    "gup_5args",
+    "gup_7args",
+    "pin_pages",
+    "foll_split",
+    "page_to_virt",
+    "qdisc_extack",
+    "average_h",
+    "ethtool_validate",
+    "u64_stats_irq",
+    "struct_timeval",
+    "do_gettimeofday",
+    "vmfault_t",
+    "nf_reset_ct",
+    "setrngprm_4args",
+    "online_cpus",
+    "pollwait_5args",
+    "napi_poll_weight",
+    "eth_type_vlan",
+    "skb_vlan_tag_present",
+    "vlan_hwaccel_push_inside",
+    "skb_vlan_untag",
+    "dev_addr_set",
+    "strscpy",
+    "eventfd_sig_2args",
+    "setpageswapbacked",
+    "netif_f_lltx",
+    "hrtimer_setup",
+)
+
+AnyProbe = Probe | SourceGrep | ExportedSymbol
+
+
+def generic_probes() -> list[Probe]:
+    by_name = {p.name: p for s in GENERIC for p in s.probes if isinstance(p, Probe)}
+    return [by_name[name] for name in UPSTREAM_ORDER]
+
+
+def all_probes(drivers: list[str]) -> list[AnyProbe]:
+    """Generic probes, then those of the given drivers, then the symbol lookups."""
+    records: list[AnyProbe] = list(generic_probes())
+    for driver in drivers:
+        records += DRIVER_PROBES[driver].probes
+    return records + list(SYMBOLS)

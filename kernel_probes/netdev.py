@@ -1,0 +1,559 @@
+"""Probes of net_device, its ops, ethtool, napi, notifiers and namespaces.
+
+Ported from upstream netmap's LINUX/configure at 89607e1406c1, in its order;
+the C text is upstream's, so answers stay comparable compile by compile.
+"""
+
+from kernel_probes.record import Probe, ProbeSet, define, have
+
+PROBES = ProbeSet(
+    area="netdev",
+    probes=(
+        Probe(
+            "ax25ptr",
+            note="net_device.ax25_ptr, which netmap borrows to hang its adapter on older kernels",
+            on_success=(have("AX25PTR"),),
+            code="""\
+#include <linux/netdevice.h>
+
+extern struct netmap_adapter *na;
+void dummy(struct net_device *dev)
+{
+        dev->ax25_ptr = na;
+}
+""",
+        ),
+        Probe(
+            "rx_register",
+            note="netdev_rx_handler_register() (2.6.36) lets the generic adapter intercept rx",
+            on_success=(have("RX_REGISTER"),),
+            code="""\
+#include <linux/netdevice.h>
+
+int dummy(void)
+{
+        return netdev_rx_handler_register(NULL, NULL, NULL);
+}
+""",
+        ),
+        Probe(
+            "rx_handler_result",
+            note="rx_handler_result_t return type of rx handlers (2.6.39)",
+            on_success=(have("RX_HANDLER_RESULT"),),
+            code="""\
+#include <linux/netdevice.h>
+
+
+static rx_handler_result_t dummy_rx_handler(struct sk_buff **pm)
+{
+        (void)pm;
+        return RX_HANDLER_PASS;
+}
+
+int dummy(void)
+{
+        return netdev_rx_handler_register(NULL, dummy_rx_handler, NULL);
+}
+""",
+        ),
+        Probe(
+            "select_queue_2",
+            note="ndo_select_queue() took 2 arguments (before 3.13)",
+            on_success=(define("SELECT_QUEUE", "2"),),
+            code="""\
+#include <linux/netdevice.h>
+
+u16 dummy(struct net_device_ops *ndo)
+{
+        return ndo->ndo_select_queue(NULL, NULL);
+}
+""",
+        ),
+        Probe(
+            "select_queue_3",
+            note="ndo_select_queue() took 3 arguments (3.13 added accel_priv)",
+            on_success=(define("SELECT_QUEUE", "3"),),
+            code="""\
+#include <linux/netdevice.h>
+
+u16 dummy(struct net_device_ops *ndo)
+{
+        return ndo->ndo_select_queue(NULL, NULL, NULL);
+}
+""",
+        ),
+        Probe(
+            "select_queue_4",
+            note="ndo_select_queue() took 4 arguments (3.14 added the fallback)",
+            on_success=(define("SELECT_QUEUE", "4"),),
+            code="""\
+#include <linux/netdevice.h>
+
+u16 dummy(struct net_device_ops *ndo)
+{
+        return ndo->ndo_select_queue(NULL, NULL, NULL, NULL);
+}
+""",
+        ),
+        Probe(
+            "select_queue_parm3_struct_net_device_1",
+            note="ndo_select_queue()'s 3rd argument became struct net_device *sb_dev (4.19), with fallback",
+            on_success=(define("SELECT_QUEUE_PARM3", "struct net_device*"),),
+            code="""\
+#include <linux/netdevice.h>
+
+static u16 myselect(struct net_device *dev, struct sk_buff *skb,
+        struct net_device *sb_dev, select_queue_fallback_t fallback)
+{
+        (void)dev;
+        (void)skb;
+        (void)sb_dev;
+        (void)fallback;
+        return 0;
+}
+struct net_device_ops ndo = {
+        .ndo_select_queue = myselect,
+};
+""",
+        ),
+        Probe(
+            "select_queue_parm3_struct_net_device_2",
+            note="ndo_select_queue()'s 3rd argument is struct net_device *sb_dev, fallback dropped (5.2)",
+            on_success=(define("SELECT_QUEUE_PARM3", "struct net_device*"),),
+            code="""\
+#include <linux/netdevice.h>
+
+static u16 myselect(struct net_device *dev, struct sk_buff *skb,
+        struct net_device *sb_dev)
+{
+        (void)dev;
+        (void)skb;
+        (void)sb_dev;
+        return 0;
+}
+struct net_device_ops ndo = {
+        .ndo_select_queue = myselect,
+};
+""",
+        ),
+        Probe(
+            "have_get_ringparam_1",
+            note="ethtool_ops.get_ringparam(dev, ring) with two arguments (before 5.17)",
+            on_success=(define("HAVE_GET_RINGPARAM", "1"),),
+            code="""\
+#include <linux/netdevice.h>
+#include <linux/ethtool.h>
+
+void
+dummy(struct net_device *net, struct ethtool_ringparam *rp) {
+        net->ethtool_ops->get_ringparam(net, rp);
+}
+""",
+        ),
+        Probe(
+            "have_get_ringparam_2",
+            note="5.17 extended get_ringparam() with kernel_ethtool_ringparam and extack",
+            on_success=(define("HAVE_GET_RINGPARAM", "2"),),
+            code="""\
+#include <linux/netdevice.h>
+#include <linux/ethtool.h>
+
+void
+dummy(struct net_device *net, struct ethtool_ringparam *rp,
+        struct kernel_ethtool_ringparam *ker,
+        struct netlink_ext_ack *extack) {
+        net->ethtool_ops->get_ringparam(net, rp, ker, extack);
+}
+""",
+        ),
+        Probe(
+            "set_channels",
+            note="ethtool_ops.get_channels/set_channels (3.0)",
+            on_success=(have("SET_CHANNELS"),),
+            code="""\
+#include <linux/netdevice.h>
+#include <linux/ethtool.h>
+
+int
+dummy(struct net_device *net, struct ethtool_channels *c) {
+        net->ethtool_ops->get_channels(net, c);
+        return net->ethtool_ops->set_channels(net, c);
+}
+""",
+        ),
+        Probe(
+            "pernet_ops_id",
+            note="pernet_operations.id for per-namespace private data (2.6.33)",
+            on_success=(have("PERNET_OPS_ID"),),
+            code="""\
+#include <net/net_namespace.h>
+
+int *
+dummy(struct pernet_operations *ops) {
+        return ops->id;
+}
+""",
+        ),
+        Probe(
+            "real_num_rx_queues",
+            note="net_device.real_num_rx_queues (2.6.37)",
+            on_success=(have("REAL_NUM_RX_QUEUES"),),
+            code="""\
+#include <linux/netdevice.h>
+
+unsigned int
+dummy(struct net_device *net)
+{
+    return net->real_num_rx_queues;
+}
+""",
+        ),
+        Probe(
+            "num_rx_queues",
+            note="net_device.num_rx_queues (2.6.35)",
+            on_success=(have("NUM_RX_QUEUES"),),
+            code="""\
+#include <linux/netdevice.h>
+
+unsigned int
+dummy(struct net_device *net)
+{
+    return net->num_rx_queues;
+}
+""",
+        ),
+        Probe(
+            "set_real_num_tx_queues",
+            note="netif_set_real_num_tx_queues() (2.6.35)",
+            on_success=(have("SET_REAL_NUM_TX_QUEUES"),),
+            code="""\
+#include <linux/netdevice.h>
+
+int
+dummy(struct net_device *net, unsigned int txq)
+{
+    return netif_set_real_num_tx_queues(net, txq);
+}
+""",
+        ),
+        Probe(
+            "init_net",
+            note="dev_get_by_name() takes a namespace, &init_net (2.6.24)",
+            on_success=(have("INIT_NET"),),
+            code="""\
+#include <linux/netdevice.h>
+
+struct net_device *
+dummy(const char *name)
+{
+        return dev_get_by_name(&init_net, name);
+}
+""",
+        ),
+        Probe(
+            "netdev_ops",
+            note="struct net_device_ops (2.6.29)",
+            on_success=(have("NETDEV_OPS"),),
+            code="""\
+#include <linux/netdevice.h>
+
+struct net_device_ops dummy;
+""",
+        ),
+        Probe(
+            "netdev_tx_t",
+            note="netdev_tx_t return type of ndo_start_xmit (2.6.32)",
+            on_success=(have("NETDEV_TX_T"),),
+            code="""\
+#include <linux/netdevice.h>
+
+netdev_tx_t dummy;
+""",
+        ),
+        Probe(
+            "live_addr_change",
+            note="IFF_LIVE_ADDR_CHANGE private flag (3.3)",
+            on_success=(have("LIVE_ADDR_CHANGE"),),
+            code="""\
+#include <linux/netdevice.h>
+
+int dummy = IFF_LIVE_ADDR_CHANGE;
+""",
+        ),
+        Probe(
+            "get_stats64",
+            note="ndo_get_stats64 (2.6.35)",
+            on_success=(have("GET_STATS64"),),
+            code="""\
+#include <linux/netdevice.h>
+
+void * dummy(struct net_device_ops *ops) {
+       return ops->ndo_get_stats64;
+}
+""",
+        ),
+        Probe(
+            "tx_skb_sharing",
+            note="IFF_TX_SKB_SHARING private flag (3.1)",
+            on_success=(have("TX_SKB_SHARING"),),
+            code="""\
+#include <linux/netdevice.h>
+
+int dummy = IFF_TX_SKB_SHARING;
+""",
+        ),
+        Probe(
+            "hw_features",
+            note="net_device.hw_features (2.6.39)",
+            on_success=(have("HW_FEATURES"),),
+            code="""\
+#include <linux/netdevice.h>
+
+unsigned int dummy(struct net_device *n) {
+        return n->hw_features;
+}
+""",
+        ),
+        Probe(
+            "addr_random",
+            note="eth_hw_addr_random() (3.4)",
+            on_success=(have("ADDR_RANDOM"),),
+            code="""\
+#include <linux/etherdevice.h>
+
+void dummy(struct net_device *dev) {
+        eth_hw_addr_random(dev);
+}
+""",
+        ),
+        Probe(
+            "alloc_netdev_4args",
+            note="alloc_netdev() takes name_assign_type, 4 arguments (3.17)",
+            on_success=(define("ALLOC_NETDEV_4ARGS"),),
+            code="""\
+#include <linux/netdevice.h>
+
+struct net_device *
+dummy(int sizeof_priv, const char *name,
+        unsigned char name_assign_type,
+        void (*setup)(struct net_device *))
+{
+        return alloc_netdev(sizeof_priv, name,
+                name_assign_type, setup);
+}
+""",
+        ),
+        Probe(
+            "nnitd",
+            note="netdev_notifier_info_to_dev() for netdevice notifiers (3.11)",
+            on_success=(have("NNITD"),),
+            code="""\
+#include <linux/netdevice.h>
+
+struct net_device *
+dummy(void *ptr)
+{
+        return netdev_notifier_info_to_dev(ptr);
+}
+""",
+        ),
+        Probe(
+            "napi_complete_done",
+            note="napi_complete_done() (3.19)",
+            on_success=(have("NAPI_COMPLETE_DONE"),),
+            code="""\
+#include <linux/netdevice.h>
+
+void dummy(struct napi_struct *n, int work_done) {
+        napi_complete_done(n, work_done);
+}
+""",
+        ),
+        Probe(
+            "reg_notif_rh",
+            note="Red Hat's register_netdevice_notifier_rh() (RHEL 7 kernels)",
+            on_success=(have("REG_NOTIF_RH"),),
+            code="""\
+#include <linux/netdevice.h>
+
+int
+dummy(struct notifier_block *nb) {
+        return register_netdevice_notifier_rh(nb);
+}
+""",
+        ),
+        Probe(
+            "change_mtu_ndo_change_mtu_rh74",
+            note="Red Hat's ndo_change_mtu_rh74 (RHEL 7.4 kernels); ndo_change_mtu elsewhere",
+            on_success=(define("CHANGE_MTU", "ndo_change_mtu_rh74"),),
+            on_failure=(define("CHANGE_MTU", "ndo_change_mtu"),),
+            code="""\
+#include <linux/netdevice.h>
+
+int
+dummy(struct net_device_ops *ops, struct net_device *dev) {
+        return ops->ndo_change_mtu_rh74(dev, 0);
+}
+""",
+        ),
+        Probe(
+            "nonvoid_get_stats64",
+            note="ndo_get_stats64 returns void (4.11; it returned a pointer before)",
+            on_success=(have("NONVOID_GET_STATS64"),),
+            code="""\
+#include <linux/netdevice.h>
+
+struct rtnl_link_stats64 *
+dummy(struct net_device_ops *ops, struct net_device *dev,
+        struct rtnl_link_stats64 *storage)
+{
+        return ops->ndo_get_stats64(dev, storage);
+}
+""",
+        ),
+        Probe(
+            "netdev_dtor",
+            note="net_device.destructor (4.11.9 replaced it with needs_free_netdev/priv_destructor)",
+            on_success=(have("NETDEV_DTOR"),),
+            code="""\
+#include <linux/netdevice.h>
+
+void
+dummy(struct net_device *dev)
+{
+        return dev->destructor(dev);
+}
+""",
+        ),
+        Probe(
+            "ufo",
+            note="UDP fragmentation offload, NETIF_F_UFO (removed in 4.14)",
+            on_success=(have("UFO"),),
+            code="""\
+#include <linux/netdevice.h>
+
+unsigned int
+dummy(void) {
+        return NETIF_F_UFO;
+}
+""",
+        ),
+        Probe(
+            "ethtool_validate",
+            note="ethtool_validate_speed()/ethtool_validate_duplex() (4.6)",
+            on_success=(have("ETHTOOL_VALIDATE"),),
+            code="""\
+#include <linux/ethtool.h>
+
+int
+dummy(void) {
+        return ethtool_validate_speed(0) + ethtool_validate_duplex(0);
+}
+""",
+        ),
+        Probe(
+            "setrngprm_4args",
+            note="ethtool_ops.set_ringparam takes kernel_ringparam and extack, 4 arguments (5.17)",
+            on_success=(have("SETRNGPRM_4ARGS"),),
+            code="""\
+#include <linux/netdevice.h>
+#include <linux/ethtool.h>
+
+int
+dummy(struct net_device *net, struct ethtool_ringparam *r,
+        struct kernel_ethtool_ringparam *k,
+        struct netlink_ext_ack *a) {
+        return net->ethtool_ops->set_ringparam(net, r, k, a);
+}
+""",
+        ),
+        Probe(
+            "napi_poll_weight",
+            note="netif_napi_add_weight() (5.19; 6.1 dropped netif_napi_add()'s weight argument)",
+            on_success=(have("NAPI_POLL_WEIGHT"),),
+            code="""\
+#include <linux/netdevice.h>
+
+void dummy(struct net_device *dev,
+        struct napi_struct *napi,
+        int (*poll)(struct napi_struct *, int),
+        int weight)
+{
+        netif_napi_add_weight(dev, napi, poll, weight);
+}
+""",
+        ),
+        Probe(
+            "eth_type_vlan",
+            note="eth_type_vlan() (4.20)",
+            on_success=(have("ETH_TYPE_VLAN"),),
+            code="""\
+#include <linux/if_vlan.h>
+
+bool dummy(__be16 ethertype) {
+        return eth_type_vlan(ethertype);
+}
+""",
+        ),
+        Probe(
+            "skb_vlan_tag_present",
+            note="skb_vlan_tag_present() (3.10)",
+            on_success=(have("SKB_VLAN_TAG_PRESENT"),),
+            code="""\
+#include <linux/if_vlan.h>
+
+int dummy(struct sk_buff *skb) {
+        return skb_vlan_tag_present(skb);
+}
+""",
+        ),
+        Probe(
+            "vlan_hwaccel_push_inside",
+            note="__vlan_hwaccel_push_inside() (4.1)",
+            on_success=(have("VLAN_HWACCEL_PUSH_INSIDE"),),
+            code="""\
+#include <linux/if_vlan.h>
+
+struct sk_buff* dummy(struct sk_buff *skb) {
+        return __vlan_hwaccel_push_inside(skb);
+}
+""",
+        ),
+        Probe(
+            "skb_vlan_untag",
+            note="skb_vlan_untag() (3.17)",
+            on_success=(have("SKB_VLAN_UNTAG"),),
+            code="""\
+#include <linux/if_vlan.h>
+
+struct sk_buff* dummy(struct sk_buff *skb) {
+        return skb_vlan_untag(skb);
+}
+""",
+        ),
+        Probe(
+            "dev_addr_set",
+            note="dev_addr_set(): net_device.dev_addr became const (5.15)",
+            on_success=(have("DEV_ADDR_SET"),),
+            code="""\
+#include <linux/netdevice.h>
+
+void dummy(struct net_device *dev, const unsigned char *addr) {
+        dev_addr_set(dev, addr);
+}
+""",
+        ),
+        Probe(
+            "netif_f_lltx",
+            note="NETIF_F_LLTX feature flag (6.12 replaced it with netdev.lltx)",
+            on_success=(have("NETIF_F_LLTX"),),
+            code="""\
+#include <linux/netdevice.h>
+
+u64 dummy(void) {
+        return NETIF_F_LLTX;
+}
+""",
+        ),
+    ),
+)
