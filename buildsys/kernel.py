@@ -69,9 +69,11 @@ def load_kernel(path: Path) -> KernelTree:
 def _check_is_tree(path: Path) -> None:
     if not path.is_dir():
         trees = ", ".join(installed_header_trees()) or "none"
+        release = path.parent.name if path.parent.parent == Path("/lib/modules") else ""
+        package = f"install linux-headers-{release}" if release else HEADERS_PACKAGE_HINT
         raise UserError(
             f"kernel directory {path} does not exist (installed header trees: {trees})",
-            f"{HEADERS_PACKAGE_HINT}, or pass --kernel-dir=DIR",
+            f"{package}, or pass --kernel-dir=DIR",
         )
     if not (path / "Makefile").is_file():
         raise UserError(

@@ -38,7 +38,6 @@ def test_second_configure_runs_no_compiler_and_keeps_the_header(tmp_path):
     (tmp_path / "out" / "probes").rename(tmp_path / "old-probes")
     run_doit(tmp_path, *args)
     report = json.loads((tmp_path / "out" / "configure.json").read_text())
-    assert all(p["cached"] for p in report["probes"] if p["log"] == "")
     assert all(p["cached"] for p in report["probes"] if p["name"] != "split_page_exported")
     assert not (tmp_path / "out" / "probes").exists(), "no compile may run on a cached configure"
     assert header.stat().st_mtime_ns == first

@@ -1,0 +1,94 @@
+"""Cache, locking and side-by-side behaviour of configure on real Debian trees."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import kernel_probes
+from buildsys import configure as configure_module
+from buildsys.options import Options
+from tests.conftest import NETMAP_TARBALL, REPO
+from tests.kernel.conftest import header_tree, run_doit
+
+pytestmark = pytest.mark.kernel
+
+
+def options_for(kernel_dir: Path, build_dir: Path) -> Options:
+    return Options(kernel_dir=str(kernel_dir), netmap_src=str(NETMAP_TARBALL),
+                   build_dir=str(build_dir))
+
+
+def run_counts(config) -> tuple[int, int]:
+    compiled = [o for o in config.outcomes if o.name != "split_page_exported"]
+    return sum(not o.cached for o in compiled), sum(o.cached for o in compiled)
+
+
+def test_changed_probe_reruns_alone(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    kernel_dir = header_tree("6.12")
+    first = configure_module.configure(options_for(kernel_dir, tmp_path / "b"))
+    assert run_counts(first) == (90, 0)
+    original = kernel_probes.generic_probes()
+    changed = [dataclasses.replace(p, code=p.code + "\n/* edited */\n") if p.name == "iommu"
+               else p for p in original]
+    monkeypatch.setattr(configure_module, "all_probes",
+                        lambda drivers: [*changed, *kernel_probes.SYMBOLS])
+    second = configure_module.configure(options_for(kernel_dir, tmp_path / "b"))
+    assert run_counts(second) == (1, 89)
+    assert next(o.name for o in second.outcomes if not o.cached) == "iommu"
+    assert not second.header_changed
+
+
+def test_same_path_other_kernel_never_reuses_answers(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    link = tmp_path / "kernel"
+    link.symlink_to(header_tree("6.12"))
+    on_612 = configure_module.configure(options_for(link, tmp_path / "b"))
+    link.unlink()
+    link.symlink_to(header_tree("6.1"))
+    on_61 = configure_module.configure(options_for(link, tmp_path / "b"))
+    assert run_counts(on_61) == (90, 0)
+    answers_612 = {o.name: o.success for o in on_612.outcomes}
+    answers_61 = {o.name: o.success for o in on_61.outcomes}
+    assert answers_612 != answers_61  # e.g. NETIF_F_LLTX exists on 6.1 only
+    assert answers_61["netif_f_lltx"] and not answers_612["netif_f_lltx"]
+
+
+def test_corrupt_cache_is_reported_and_rebuilt(tmp_path, monkeypatch, private_cache):
+    monkeypatch.chdir(tmp_path)
+    kernel_dir = header_tree("6.1")
+    configure_module.configure(options_for(kernel_dir, tmp_path / "b"))
+    (cache_file,) = (private_cache / "probes").glob("*.json")
+    cache_file.write_text(cache_file.read_text()[:100])
+    again = configure_module.configure(options_for(kernel_dir, tmp_path / "b"))
+    assert any("corrupt" in note for note in again.notes)
+    assert run_counts(again) == (90, 0)
+    json.loads(cache_file.read_text())  # rewritten whole
+
+
+def test_two_kernels_side_by_side_and_concurrent_configures(tmp_path):
+    trees = {series: header_tree(series) for series in ("6.1", "6.12")}
+    args = [f"--netmap-src={NETMAP_TARBALL}"]
+    for kernel_dir in trees.values():
+        run_doit(tmp_path, "configure", f"--kernel-dir={kernel_dir}", *args)
+    releases = sorted(p.name for p in (tmp_path / "build").iterdir() if p.is_dir())
+    assert releases == sorted(t.parent.name for t in trees.values())
+    # two configures of one build dir at once: the lock serialises them, both succeed
+    argv = [sys.executable, "-m", "doit", "-f", str(REPO / "dodo.py"), "-d", str(tmp_path),
+            "--db-file", str(tmp_path / ".doit.db"), "configure", "--no-cache",
+            f"--kernel-dir={trees['6.12']}", *args]
+    runs = [subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True) for _ in range(2)]
+    for run in runs:
+        output = run.communicate(timeout=600)[0]
+        assert run.returncode == 0, output
+    build = tmp_path / "build" / trees["6.12"].parent.name
+    header = (build / "netmap_linux_config.h").read_text()
+    assert header.rstrip().endswith("#endif /* NETMAP_LINUX_CONFIG_H */")
+    assert not list(build.glob(".*.tmp")) and not list(build.glob(".netmap_linux_config.h.*"))
