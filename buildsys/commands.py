@@ -6,6 +6,14 @@ import sys
 from typing import Any
 
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from apps import APPS
 from buildsys import cli, outputs
@@ -30,5 +38,14 @@ def configure_command(params: dict[str, Any], argv: list[str]) -> None:
     if unknown:
         raise UserError(f"unknown subsystem {', '.join(unknown)}",
                         f"valid subsystems: {' '.join(TOGGLED_SUBSYSTEMS)}")
-    config = configure(from_params(params))
-    outputs.summary(config, console())
+    out = console()
+    with Progress(SpinnerColumn(), TextColumn("probing the kernel"), BarColumn(),
+                  MofNCompleteColumn(), TimeElapsedColumn(), console=out,
+                  disable=not out.is_terminal, transient=True) as bar:
+        task = bar.add_task("probes", total=None)
+
+        def advance(done: int, planned: int) -> None:
+            bar.update(task, completed=done, total=planned)
+
+        config = configure(from_params(params), advance)
+    outputs.summary(config, out)

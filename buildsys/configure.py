@@ -31,14 +31,14 @@ def build_dir_for(options: Options, kernel: KernelTree) -> Path:
     return Path(options.build_dir or Path("build") / kernel.release).resolve()
 
 
-def configure(options: Options) -> Configuration:
+def configure(options: Options, progress: probing.Progress | None = None) -> Configuration:
     started = time.monotonic()
     kernel = load_kernel(Path(options.kernel_dir) if options.kernel_dir else default_kernel_dir())
     build_dir = build_dir_for(options, kernel)
     with locked(build_dir / ".configure.lock"):
         sources.prepare(options.netmap_src or os.environ.get("NETMAP_SRC", ""), build_dir)
         config = Configuration(kernel, options, build_dir, select_all(options, kernel))
-        config.outcomes = _answer_probes(config)
+        config.outcomes = _answer_probes(config, progress)
         config.header_changed = confighdr.write(
             build_dir / "netmap_linux_config.h", header_defines(config))
         options.build_dir = str(build_dir)
@@ -50,7 +50,7 @@ def configure(options: Options) -> Configuration:
     return config
 
 
-def _answer_probes(config: Configuration) -> list[ProbeOutcome]:
+def _answer_probes(config: Configuration, progress: probing.Progress | None) -> list[ProbeOutcome]:
     records = all_probes(config.selection.probe_drivers)
     work = config.build_dir / "probes"
     cache = ProbeCache(fingerprint(config.kernel))
@@ -63,7 +63,8 @@ def _answer_probes(config: Configuration) -> list[ProbeOutcome]:
     todo = [r for r in records if isinstance(r, Probe) and keys[r.name] not in cache.answers]
     fresh: dict[str, probing.Answer] = {}
     if todo:
-        fresh = probing.run_probes(config.kernel, todo, work, ccflags, config.options.kernel_opts)
+        fresh = probing.run_probes(config.kernel, todo, work, ccflags,
+                                   config.options.kernel_opts, progress=progress)
         cache.save({keys[name]: answer.success for name, answer in fresh.items()})
     outcomes = []
     for record in records:

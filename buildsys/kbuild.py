@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from buildsys import proc
@@ -25,11 +26,21 @@ def write_kbuild(directory: Path, objects: list[str], cflags: dict[str, tuple[st
 
 
 def compile_objects(kernel: KernelTree, directory: Path, objects: list[str],
-                    kernel_opts: list[str], log: Path) -> proc.Result:
-    """Build ``objects`` (no modpost, no linking), going on past errors."""
+                    kernel_opts: list[str], log: Path, *,
+                    on_object: Callable[[str], None] | None = None) -> proc.Result:
+    """Build ``objects`` (no modpost, no linking), going on past errors.
+
+    ``on_object`` is told each object whose compile has finished.
+    """
     argv = ["make", "-C", str(kernel.path), f"M={directory}", "-k", "-O", f"-j{jobs()}"]
     argv += kernel_opts + [f"{name}.o" for name in objects]
-    return proc.run(argv, log, cwd=directory, check=False)
+
+    def watch(line: str) -> None:
+        match = _COMPILING.match(line)
+        if match and on_object:
+            on_object(Path(match["object"]).name)
+
+    return proc.run(argv, log, cwd=directory, check=False, on_line=watch)
 
 
 def split_by_object(output: str) -> dict[str, str]:

@@ -6,6 +6,7 @@ import json
 from dataclasses import asdict
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from buildsys.locking import write_atomic
@@ -37,11 +38,26 @@ def as_json(config: Configuration) -> dict[str, object]:
     }
 
 
+def _driver_rows(table: Table, config: Configuration) -> None:
+    """Selected drivers one per row; skipped ones grouped by their reason."""
+    skipped: dict[str, list[str]] = {}
+    for choice in config.selection.drivers:
+        if choice.selected:
+            table.add_row(f"driver {choice.name}", f"[green]selected[/]: {choice.reason}")
+        elif choice.reason != "not requested":
+            skipped.setdefault(choice.reason, []).append(choice.name)
+    for reason, names in skipped.items():
+        table.add_row("drivers skipped", f"{' '.join(names)}\n[yellow]{escape(reason)}[/]")
+    if not config.selection.drivers or not any(c.reason != "not requested"
+                                               for c in config.selection.drivers):
+        table.add_row("drivers", "none requested")
+
+
 def summary(config: Configuration, console: Console | None = None) -> None:
     console = console or Console()
     for note in config.notes:
         console.print(f"[yellow]note:[/] {note}")
-    run = sum(not o.cached for o in config.outcomes)
+    run = sum(bool(o.log) for o in config.outcomes)
     defined = sum(len(o.defines) > 0 for o in config.outcomes)
     table = Table(title=f"netmap configure: {config.build_dir}", show_header=False)
     kernel = config.kernel
@@ -49,14 +65,13 @@ def summary(config: Configuration, console: Console | None = None) -> None:
     table.add_row("compiler", config.kernel.compiler_version_text)
     table.add_row("subsystems", " ".join(config.options.subsystems))
     table.add_row("module", f"{config.options.mod_name}.ko")
-    for choice in config.selection.drivers:
-        if choice.reason != "not requested":
-            state = "[green]selected[/]" if choice.selected else "[yellow]skipped[/]"
-            table.add_row(f"driver {choice.name}", f"{state}: {choice.reason}")
+    _driver_rows(table, config)
     apps = [c.name for c in config.selection.apps if c.selected]
     table.add_row("apps", " ".join(apps) or "none")
-    table.add_row("probes", f"{len(config.outcomes)} ({run} run, {len(config.outcomes) - run} "
-                  f"cached, {defined} defining a macro)")
+    compiled = [o for o in config.outcomes if o.log or o.cached]
+    table.add_row("probes", f"{len(compiled)} compile probes ({run} compiled, "
+                  f"{len(compiled) - run} cached), {len(config.outcomes) - len(compiled)} "
+                  f"symbol lookups; {defined} macros defined")
     header = "written" if config.header_changed else "unchanged"
     table.add_row("header", f"netmap_linux_config.h ({header})")
     table.add_row("time", f"{config.seconds:.2f} s")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,15 +48,20 @@ def warn_cflags(accepted: list[str]) -> list[str]:
     return ["-Werror", *(f"-Wno-error={name}" for name in accepted)]
 
 
-def run_probes(kernel: KernelTree, probes: list[Probe], workdir: Path,
-               ccflags: list[str], kernel_opts: list[str]) -> dict[str, Answer]:
+Progress = Callable[[int, int], None]  # (units compiled, units planned)
+
+
+def run_probes(kernel: KernelTree, probes: list[Probe], workdir: Path, ccflags: list[str],
+               kernel_opts: list[str], *, progress: Progress | None = None
+               ) -> dict[str, Answer]:
     """Compile ``probes`` in ``workdir`` and answer each of them."""
     _fresh_dir(workdir)
-    answers, retry = _run_pass(kernel, plan_units(probes, "u"), workdir, ccflags, kernel_opts)
+    batch = _Batch(kernel, workdir, ccflags, kernel_opts, progress)
+    answers, retry = batch.run(plan_units(probes, "u"))
     if retry:
         by_name = {probe.name: probe for probe in probes}
         alone = [standalone_unit(f"r{i}", by_name[name]) for i, name in enumerate(retry)]
-        second, unsure = _run_pass(kernel, alone, workdir, ccflags, kernel_opts)
+        second, unsure = batch.run(alone)
         assert not unsure, "a probe compiled alone always has an answer"
         answers.update(second)
     return answers
@@ -66,24 +72,42 @@ def _fresh_dir(workdir: Path) -> None:
     (workdir / "logs").mkdir(parents=True)
 
 
-def _run_pass(kernel: KernelTree, units: list[Unit], workdir: Path, ccflags: list[str],
-              kernel_opts: list[str]) -> tuple[dict[str, Answer], list[str]]:
-    for unit in units:
-        (workdir / f"{unit.name}.c").write_text(unit.text)
-    names = [unit.name for unit in units]
-    kbuild.write_kbuild(workdir, names, {u.name: u.cflags for u in units}, ccflags)
-    log = workdir / "logs" / f"make-{units[0].name[0]}.log"
-    outputs = kbuild.split_by_object(kbuild.compile_objects(kernel, workdir, names,
-                                                            kernel_opts, log).output)
-    answers: dict[str, Answer] = {}
-    retry: list[str] = []
-    for unit in units:
-        output = outputs.get(unit.name, "")
-        built = (workdir / f"{unit.name}.o").is_file()
-        unit_answers, unit_retry = _judge(unit, built, output, workdir)
-        answers.update(unit_answers)
-        retry += unit_retry
-    return answers, retry
+@dataclass
+class _Batch:
+    """One kbuild run over a set of units; a second pass reuses the same settings."""
+
+    kernel: KernelTree
+    workdir: Path
+    ccflags: list[str]
+    kernel_opts: list[str]
+    progress: Progress | None
+    planned: int = 0
+    done: int = 0
+
+    def run(self, units: list[Unit]) -> tuple[dict[str, Answer], list[str]]:
+        workdir = self.workdir
+        for unit in units:
+            (workdir / f"{unit.name}.c").write_text(unit.text)
+        names = [unit.name for unit in units]
+        kbuild.write_kbuild(workdir, names, {u.name: u.cflags for u in units}, self.ccflags)
+        self.planned += len(units)
+        log = workdir / "logs" / f"make-{units[0].name[0]}.log"
+        result = kbuild.compile_objects(self.kernel, workdir, names, self.kernel_opts, log,
+                                        on_object=self._compiled)
+        outputs = kbuild.split_by_object(result.output)
+        answers: dict[str, Answer] = {}
+        retry: list[str] = []
+        for unit in units:
+            built = (workdir / f"{unit.name}.o").is_file()
+            unit_answers, unit_retry = _judge(unit, built, outputs.get(unit.name, ""), workdir)
+            answers.update(unit_answers)
+            retry += unit_retry
+        return answers, retry
+
+    def _compiled(self, _name: str) -> None:
+        self.done += 1
+        if self.progress:
+            self.progress(self.done, self.planned)
 
 
 def _judge(unit: Unit, built: bool, output: str,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,13 +36,19 @@ def command_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 def run(
     argv: list[str],
     log: Path,
+    *,
     cwd: Path | None = None,
     env: dict[str, str] | None = None,
     check: bool = True,
+    on_line: Callable[[str], None] | None = None,
 ) -> Result:
-    """Run ``argv``; output (stdout and stderr merged) goes to ``log``."""
+    """Run ``argv``; output (stdout and stderr merged) goes to ``log``.
+
+    ``on_line`` sees each line as it comes (for progress displays).
+    """
     log.parent.mkdir(parents=True, exist_ok=True)
-    completed = subprocess.run(
+    lines: list[str] = []
+    with log.open("w") as log_file, subprocess.Popen(
         argv,
         cwd=cwd,
         env=command_env(env),
@@ -50,9 +57,15 @@ def run(
         stderr=subprocess.STDOUT,
         text=True,
         errors="replace",
-        check=False,
-    )
-    log.write_text(f"$ {' '.join(argv)}\n{completed.stdout}")
-    if check and completed.returncode != 0:
-        raise CommandFailed(argv, completed.returncode, str(log))
-    return Result(completed.returncode, completed.stdout, log)
+    ) as child:
+        log_file.write(f"$ {' '.join(argv)}\n")
+        assert child.stdout is not None
+        for line in child.stdout:
+            log_file.write(line)
+            lines.append(line)
+            if on_line:
+                on_line(line)
+    output = "".join(lines)
+    if check and child.returncode != 0:
+        raise CommandFailed(argv, child.returncode, str(log))
+    return Result(child.returncode, output, log)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -92,3 +95,26 @@ def test_two_kernels_side_by_side_and_concurrent_configures(tmp_path):
     header = (build / "netmap_linux_config.h").read_text()
     assert header.rstrip().endswith("#endif /* NETMAP_LINUX_CONFIG_H */")
     assert not list(build.glob(".*.tmp")) and not list(build.glob(".netmap_linux_config.h.*"))
+
+
+def test_interrupted_configure_leaves_no_half_written_state(tmp_path, private_cache):
+    kernel_dir = header_tree("6.1")
+    argv = [sys.executable, "-m", "doit", "-f", str(REPO / "dodo.py"), "-d", str(tmp_path),
+            "--db-file", str(tmp_path / ".doit.db"), "configure", f"--kernel-dir={kernel_dir}",
+            f"--netmap-src={NETMAP_TARBALL}", "--build-dir=b"]
+    child = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, start_new_session=True)
+    build = tmp_path / "b"
+    deadline = 60.0
+    while not (build / "probes" / "Kbuild").exists() and deadline > 0:
+        deadline -= 0.1
+        time.sleep(0.1)
+    os.killpg(child.pid, signal.SIGKILL)
+    child.wait()
+    assert not (build / "netmap_linux_config.h").exists()
+    assert not list(private_cache.glob("probes/*.json")) or all(
+        json.loads(p.read_text()) for p in private_cache.glob("probes/*.json"))
+    result = run_doit(tmp_path, "configure", f"--kernel-dir={kernel_dir}",
+                      f"--netmap-src={NETMAP_TARBALL}", "--build-dir=b")
+    assert result.returncode == 0
+    assert (build / "netmap_linux_config.h").read_text().rstrip().endswith("*/")

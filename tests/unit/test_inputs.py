@@ -121,3 +121,25 @@ def test_cli_errors_are_one_line_with_status_2(tmp_path, args, words):
 def test_cli_listings(tmp_path):
     result = doit(tmp_path, "configure", "--show-drivers")
     assert result.returncode == 0 and "realtek" in result.stdout and "e1000" in result.stdout
+
+
+def test_garbage_tarball_and_missing_source(tmp_path):
+    garbage = tmp_path / "netmap.tar.gz"
+    garbage.write_bytes(b"not a tarball at all")
+    with pytest.raises(UserError, match="cannot read netmap tarball") as error:
+        prepare(str(garbage), tmp_path / "build")
+    assert "--netmap-src" in error.value.remedy
+    with pytest.raises(UserError, match="do not exist"):
+        prepare(str(tmp_path / "nowhere"), tmp_path / "build")
+
+
+def test_checksum_mismatch_is_refused(tmp_path):
+    good = _tarball(tmp_path / "n.tar.gz", {"n/sys/dev/netmap/netmap.c": ""})
+    (tmp_path / "SHA256SUMS").write_text(f"{'0' * 64}  n.tar.gz\n")
+    with pytest.raises(UserError, match="does not match"):
+        prepare(str(good), tmp_path / "build")
+
+
+def test_verbose_shows_the_traceback(tmp_path):
+    result = doit(tmp_path, "configure", "--kernel-dir=/nonexistent/kernel", "--verbose")
+    assert result.returncode == 2 and "Traceback" in result.stderr
