@@ -6,7 +6,11 @@ Thin on purpose: each task builds its dict and calls into `buildsys`.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
+
+from doit import get_var
+from doit.tools import config_changed
 
 from buildsys import cli
 
@@ -28,3 +32,44 @@ def task_configure() -> dict[str, Any]:
         "uptodate": [False],
         "verbosity": 2,
     }
+
+
+def _build_context() -> Any:
+    from buildsys.configure import last_build_dir  # noqa: PLC0415
+    from buildsys.context import load_context  # noqa: PLC0415
+
+    chosen = get_var("build_dir", "")
+    return load_context(Path(chosen).resolve() if chosen else last_build_dir())
+
+
+def task_build() -> Any:
+    """Build netmap.ko, libnetmap, the apps and utils (doit build build_dir=DIR to choose)."""
+    from buildsys import build_report, tasks  # noqa: PLC0415
+    from buildsys.errors import UserError  # noqa: PLC0415
+
+    try:
+        context = _build_context()
+    except UserError as error:
+        failure = error
+
+        def not_configured() -> None:
+            raise failure
+
+        yield from tasks.missing_configuration(cli.guarded(not_configured))
+        return
+    for task in tasks.build_tasks(context, config_changed):
+        task["actions"] = [cli.guarded(a) for a in task["actions"] or []] or None
+        task.setdefault("clean", [tasks.clean_action(context.build_dir)])
+        yield task
+
+    def summary() -> None:
+        build_report.summary(context.build_dir, commands_console())
+
+    yield {"name": "summary", "doc": "print what was built", "actions": [summary],
+           "task_dep": ["build:modules", "build:apps"], "uptodate": [False], "verbosity": 2}
+
+
+def commands_console() -> Any:
+    from buildsys.commands import console  # noqa: PLC0415
+
+    return console()

@@ -22,4 +22,9 @@ APPS: tuple[App, ...] = (
     App("dedup", "packet deduplicator (inline x86_64 assembly)", x86_64_only=True),
 )
 
-UTILS = ("nmctl",)
+# what utils/GNUmakefile builds by default (its PROGS)
+UTILS_PROGRAMS = (
+    "test_select", "testmmap", "test_nm", "functional", "ctrl-api-test", "fd_server",
+    "functional-legacy", "fd_server-legacy", "get_avail_tx_packets", "get_max_tx_packets",
+    "extmem-example", "sync_kloop_test",
+)

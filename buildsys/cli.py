@@ -10,7 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from buildsys.errors import NetmapBuildError
+from buildsys.errors import NetmapBuildError, UserError
 from buildsys.options import TOGGLED_SUBSYSTEMS
 
 _VALUE_PARAMS = (
@@ -76,19 +76,29 @@ def subsystem_words(argv: list[str]) -> list[str]:
     return list(TOGGLED_SUBSYSTEMS) + sorted(set(named) - set(TOGGLED_SUBSYSTEMS))
 
 
-def guarded(action: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn our errors into one red line and exit status 2 (1 for tool failures)."""
+def report(error: NetmapBuildError) -> None:
+    errors = Console(file=sys.__stderr__, highlight=False)
+    errors.print(Text.assemble(("error: ", "bold red"), error.one_line()), soft_wrap=True)
 
-    def run(**kwargs: Any) -> Any:
+
+def guarded(action: Callable[..., Any]) -> Callable[..., Any]:
+    """Bad input: one red line and exit status 2.  A failed tool: its short story,
+    and the task fails (doit exits 1, keeping what the other tasks did)."""
+
+    def run(*args: Any, **kwargs: Any) -> Any:
         try:
-            return action(**kwargs)
+            return action(*args, **kwargs)
+        except UserError as error:
+            if kwargs.get("verbose"):
+                traceback.print_exc()
+            report(error)
+            raise SystemExit(error.exit_status) from None
         except NetmapBuildError as error:
             if kwargs.get("verbose"):
                 traceback.print_exc()
-            errors = Console(file=sys.__stderr__, highlight=False)
-            errors.print(Text.assemble(("error: ", "bold red"), error.one_line()), soft_wrap=True)
-            raise SystemExit(error.exit_status) from None
+            report(error)
+            return False
 
-    run.__name__ = action.__name__
+    run.__name__ = getattr(action, "__name__", "action")
     run.__doc__ = action.__doc__
     return run

@@ -58,7 +58,8 @@ def _answer_probes(config: Configuration, progress: probing.Progress | None) -> 
         cache.load()
     if cache.problem:
         config.notes.append(cache.problem)
-    ccflags = probing.warn_cflags(_accepted_warnings(config, cache))
+    config.warnings = _accepted_warnings(config, cache)
+    ccflags = probing.warn_cflags(config.warnings)
     keys = {r.name: digest([r, ccflags, config.options.kernel_opts]) for r in records}
     todo = [r for r in records if isinstance(r, Probe) and keys[r.name] not in cache.answers]
     fresh: dict[str, probing.Answer] = {}

@@ -30,3 +30,4 @@ class Configuration:
     header_changed: bool = False
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # -Wno-error= names the compiler knows

@@ -9,8 +9,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from buildsys.kernel import fingerprint
 from buildsys.locking import write_atomic
 from buildsys.model import Configuration
+from buildsys.probe_cache import digest
 
 
 def write_outputs(config: Configuration) -> None:
@@ -21,7 +23,8 @@ def as_json(config: Configuration) -> dict[str, object]:
     kernel = config.kernel
     return {
         "kernel": {"dir": str(kernel.path), "release": kernel.release,
-                   "version": str(kernel.version), "version_code": kernel.version_code},
+                   "version": str(kernel.version), "version_code": kernel.version_code,
+                   "fingerprint": digest(fingerprint(kernel))},
         "compiler": {"command": kernel.compiler, "version": kernel.compiler_version_text},
         "options": asdict(config.options),
         "probes": [
@@ -35,6 +38,7 @@ def as_json(config: Configuration) -> dict[str, object]:
         "header_changed": config.header_changed,
         "seconds": round(config.seconds, 3),
         "notes": config.notes,
+        "warnings": config.warnings,
     }
 
 

@@ -1,0 +1,69 @@
+"""The actions of `doit build`'s sub-tasks: build, check, record."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from buildsys import build_report
+from buildsys.context import BuildContext, load_context
+from buildsys.elfcheck import check_module, symvers_exports
+from buildsys.errors import ToolError
+from buildsys.modules import build_netmap, netmap_dir
+from buildsys.userspace import build_app, build_libnetmap, build_utils
+
+
+def netmap_step(build_dir: Path) -> None:
+    context = load_context(build_dir)
+    name = f"{context.options.mod_name}.ko"
+    log = str(build_dir / "logs" / f"{name}.log")
+    try:
+        module = build_netmap(context)
+    except ToolError:
+        build_report.record(build_dir, "modules", name,
+                            build_report.module_entry(Path(name), None, "failed", log))
+        raise
+    check = check_module(module, context.kernel(), set())
+    status = "built" if check.ok else "failed"
+    build_report.record(build_dir, "modules", name,
+                        build_report.module_entry(module, check, status, log))
+    if not check.ok:
+        raise ToolError(f"{name} fails its ELF checks: {'; '.join(check.problems)}",
+                        "it will not be installed")
+
+
+def netmap_exports(context: BuildContext) -> set[str]:
+    """Symbols netmap.ko exports, for checking the drivers that use them."""
+    return symvers_exports(netmap_dir(context) / "Module.symvers")
+
+
+def _userspace(build_dir: Path, name: str, build: Callable[[BuildContext], object]) -> None:
+    context = load_context(build_dir)
+    log = str(build_dir / "logs" / f"{name}.log")
+    try:
+        produced = build(context)
+    except ToolError:
+        build_report.record(build_dir, "userspace", name, {"status": "failed", "details": log})
+        raise
+    build_report.record(build_dir, "userspace", name,
+                        {"status": "built", "details": str(produced), "log": log})
+
+
+def libnetmap_step(build_dir: Path) -> None:
+    _userspace(build_dir, "libnetmap", build_libnetmap)
+
+
+def app_step(build_dir: Path, app: str) -> None:
+    _userspace(build_dir, app, lambda context: build_app(context, app))
+
+
+def utils_step(build_dir: Path) -> None:
+    _userspace(build_dir, "utils", lambda context: len(build_utils(context)))
+
+
+def clean(build_dir: Path) -> None:
+    """Remove what build made; configure's results stay."""
+    for name in ("modules", "build-libnetmap", "build-apps", "build-utils", "logs"):
+        shutil.rmtree(build_dir / name, ignore_errors=True)
+    build_report.forget(build_dir)

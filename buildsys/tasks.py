@@ -1,0 +1,85 @@
+"""The dicts of `doit build`'s sub-tasks (plain data: dodo.py hands them to doit).
+
+Dependencies are real: each task lists the sources it reads (``file_dep``),
+the files it makes (``targets``) and the recorded options that shape it
+(``uptodate``), so a second `doit build` with nothing changed runs no make.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from apps import APPS
+from buildsys import build_steps
+from buildsys.context import BuildContext
+from buildsys.modules import netmap_dir
+from buildsys.userspace import app_dir, libnetmap_dir, utils_dir
+
+Task = dict[str, Any]
+ConfigChanged = Callable[[object], object]
+USER_HEADERS = ("sys/net/*.h", "libnetmap/*.h")
+
+
+def _modules_config(context: BuildContext) -> dict[str, object]:
+    options = context.options
+    kernel = context.configuration["kernel"]
+    return {"kernel": kernel, "opts": options.kernel_opts, "subsystems": options.subsystems,
+            "name": options.mod_name, "debug": options.debug, "suffix": options.driver_suffix,
+            "warnings": context.disabled_warnings()}
+
+
+def _userspace_config(context: BuildContext) -> dict[str, object]:
+    options = context.options
+    return {"cc": options.cc, "ld": options.ld, "subsystems": options.subsystems}
+
+
+def build_tasks(context: BuildContext, config_changed: ConfigChanged) -> Iterator[Task]:
+    build_dir = context.build_dir
+    kernel_sources = context.sources("sys/dev/netmap/*.[ch]", "sys/net/*.h", "LINUX/*.[ch]")
+    module = netmap_dir(context) / f"{context.options.mod_name}.ko"
+    yield {"name": "netmap", "doc": f"build {module.name} through the kernel's kbuild",
+           "actions": [partial(build_steps.netmap_step, build_dir)],
+           "file_dep": [str(p) for p in [*kernel_sources, context.header]],
+           "targets": [str(module)], "uptodate": [config_changed(_modules_config(context))]}
+    yield {"name": "modules", "doc": "build every kernel module", "actions": None,
+           "task_dep": ["build:netmap"]}
+    yield from _userspace_tasks(context, config_changed)
+
+
+def _userspace_tasks(context: BuildContext, config_changed: ConfigChanged) -> Iterator[Task]:
+    build_dir, options = context.build_dir, context.options
+    headers = [str(p) for p in context.sources(*USER_HEADERS)]
+    library = libnetmap_dir(context) / "libnetmap.a"
+    uptodate = [config_changed(_userspace_config(context))]
+    yield {"name": "libnetmap", "doc": "build libnetmap.a",
+           "actions": [partial(build_steps.libnetmap_step, build_dir)],
+           "file_dep": headers + [str(p) for p in context.sources("libnetmap/*.c")],
+           "targets": [str(library)], "uptodate": uptodate}
+    selected = [a.name for a in APPS if a.name in options.apps]
+    for app in selected:
+        sources = context.sources(f"apps/{app}/*", "apps/include/*.h")
+        yield {"name": app, "doc": f"build the {app} app",
+               "actions": [partial(build_steps.app_step, build_dir, app)],
+               "file_dep": [*headers, *map(str, sources), str(library)],
+               "targets": [str(app_dir(context, app) / app)], "uptodate": uptodate}
+    app_tasks = [f"build:{app}" for app in selected]
+    if options.utils:
+        yield {"name": "utils", "doc": "build the utils (test programs)",
+               "actions": [partial(build_steps.utils_step, build_dir)],
+               "file_dep": [*headers, *map(str, context.sources("utils/*")), str(library)],
+               "targets": [str(utils_dir(context) / "functional")], "uptodate": uptodate}
+        app_tasks.append("build:utils")
+    yield {"name": "apps", "doc": "build libnetmap, the apps and the utils", "actions": None,
+           "task_dep": ["build:libnetmap", *app_tasks]}
+
+
+def missing_configuration(reason: Callable[[], None]) -> Iterator[Task]:
+    yield {"name": "netmap", "doc": "(run doit configure first)", "actions": [reason],
+           "uptodate": [False]}
+
+
+def clean_action(build_dir: Path) -> Callable[[], None]:
+    return partial(build_steps.clean, build_dir)
