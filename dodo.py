@@ -14,7 +14,9 @@ from doit.tools import config_changed
 
 from buildsys import cli
 
-DOIT_CONFIG = {"default_tasks": [], "verbosity": 2, "action_string_formatting": "new"}
+# "continue": one failed part (a driver, an app) does not stop the others
+DOIT_CONFIG = {"default_tasks": [], "verbosity": 2, "action_string_formatting": "new",
+               "continue": True}
 
 
 @cli.guarded

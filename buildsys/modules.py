@@ -23,7 +23,8 @@ SUBSYSTEM_OBJECTS = {
     "generic": ("netmap_generic",),
     "null": ("netmap_null",),
 }
-_ERROR_LINE = re.compile(r"(error|Error \d+|undefined!|ERROR:)")
+_COMPILER_ERROR = re.compile(r": (fatal )?error: |ERROR: |undefined reference")
+_MAKE_ERROR = re.compile(r"\*\*\* .*Error \d+")
 
 
 def netmap_dir(context: BuildContext) -> Path:
@@ -87,5 +88,7 @@ def build_netmap(context: BuildContext) -> Path:
 
 def first_errors(output: str, count: int = 6) -> str:
     """The first compiler error lines, not a wall of make output."""
-    lines = [line for line in output.splitlines() if _ERROR_LINE.search(line)]
-    return "\n".join(lines[:count]) or "\n".join(output.splitlines()[-count:])
+    lines = output.splitlines()
+    errors = [line for line in lines if _COMPILER_ERROR.search(line)]
+    errors = errors or [line for line in lines if _MAKE_ERROR.search(line)]
+    return "\n".join(errors[:count] or lines[-count:])

@@ -1,7 +1,10 @@
 """Kernel probes as data: upstream configure's compile probes, grouped by area.
 
-`all_probes` gives them in upstream's order, which fixes the order of the
-macros in the header (upstream writes them in reverse probe order).
+`GENERIC` holds the probes every configuration runs, one set per kernel area;
+`DRIVER_PROBES` those of each driver, keyed by upstream's driver name.
+`upstream_order()` lists the generic probes in the order upstream's configure
+adds them, which fixes the order of the macros in the header (upstream writes
+them in reverse probe order).
 """
 
 from __future__ import annotations
@@ -11,31 +14,42 @@ from kernel_probes.drivers import DRIVER_PROBES
 from kernel_probes.record import ExportedSymbol, Probe, ProbeSet, SourceGrep
 from kernel_probes.symbols import SYMBOLS
 
+__all__ = [
+    "DRIVER_PROBES",
+    "GENERIC",
+    "SYMBOLS",
+    "UPSTREAM_ORDER",
+    "all_probes",
+    "generic_probes",
+    "upstream_order",
+]
+
 GENERIC: tuple[ProbeSet, ...] = (netdev.PROBES, skbuff.PROBES, mm.PROBES, kernel.PROBES)
 
-# the generic probes in the order upstream's configure runs them
-UPSTREAM_ORDER = (
-    "ax25ptr",
+# The generic probes in the order upstream's configure adds them (loops
+# expanded), extracted from configure at 89607e1406c1 together with the probes.
+UPSTREAM_ORDER: tuple[str, ...] = (
+    "ax25_ptr",
     "iommu",
-    "timer_rtype_enum_hrtimer_restart",
+    "timer_rtype",
     "rx_register",
     "rx_handler_result",
     "kthread_use_mm",
     "select_queue_2",
     "select_queue_3",
     "select_queue_4",
-    "select_queue_parm3_struct_net_device_1",
-    "select_queue_parm3_struct_net_device_2",
-    "have_get_ringparam_1",
-    "have_get_ringparam_2",
+    "select_queue_parm3_fallback",
+    "select_queue_parm3",
+    "get_ringparam_1",
+    "get_ringparam_2",
     "set_channels",
     "pernet_ops_id",
     "real_num_rx_queues",
     "num_rx_queues",
     "set_real_num_tx_queues",
     "netif_rx_ni",
-    "pwait_key_key_1",
-    "pwait_key_key_2",
+    "pwait_key__key",
+    "pwait_key_key",
     "unlocked_ioctl",
     "init_net",
     "skb_copy_linear",
@@ -64,11 +78,11 @@ UPSTREAM_ORDER = (
     "skb_frag_address",
     "skb_checksum_start_offset",
     "page_ref",
-    "page_count_count",
-    "page_count_refcount",
+    "page_count__count",
+    "page_count__refcount",
     "qdisc_enqueue_tofree",
     "reg_notif_rh",
-    "change_mtu_ndo_change_mtu_rh74",
+    "change_mtu_rh74",
     "fault_vma_arg",
     "sched_mm",
     "nonvoid_get_stats64",
@@ -110,7 +124,13 @@ UPSTREAM_ORDER = (
 AnyProbe = Probe | SourceGrep | ExportedSymbol
 
 
+def upstream_order() -> list[str]:
+    """Names of all generic probes, in upstream's order."""
+    return list(UPSTREAM_ORDER)
+
+
 def generic_probes() -> list[Probe]:
+    """The generic probes, in upstream's order."""
     by_name = {p.name: p for s in GENERIC for p in s.probes if isinstance(p, Probe)}
     return [by_name[name] for name in UPSTREAM_ORDER]
 

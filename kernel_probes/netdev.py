@@ -1,7 +1,12 @@
-"""Probes of net_device, its ops, ethtool, napi, notifiers and namespaces.
+"""Probes of net_device, net_device_ops, ethtool, netif_*, napi, notifiers,
+alloc_netdev, netdev features and network namespaces.
 
-Ported from upstream netmap's LINUX/configure at 89607e1406c1, in its order;
-the C text is upstream's, so answers stay comparable compile by compile.
+Ported from upstream netmap's LINUX/configure at 89607e1406c1, in its order.
+Each ``code`` is the heredoc body as the shell writes it (loops expanded), with
+only the common leading indentation removed, so answers stay comparable with
+upstream's compile by compile.
+Some bodies indent with both tabs and spaces; they are kept as they are, hence
+their ``noqa: E101``.
 """
 
 from kernel_probes.record import Probe, ProbeSet, define, have
@@ -10,8 +15,11 @@ PROBES = ProbeSet(
     area="netdev",
     probes=(
         Probe(
-            "ax25ptr",
-            note="net_device.ax25_ptr, which netmap borrows to hang its adapter on older kernels",
+            "ax25_ptr",
+            note=(
+                "net_device.ax25_ptr (present with CONFIG_AX25) is there for netmap to borrow as "
+                "its adapter pointer"
+            ),
             on_success=(have("AX25PTR"),),
             code="""\
 #include <linux/netdevice.h>
@@ -19,13 +27,16 @@ PROBES = ProbeSet(
 extern struct netmap_adapter *na;
 void dummy(struct net_device *dev)
 {
-        dev->ax25_ptr = na;
+	dev->ax25_ptr = na;
 }
 """,
         ),
         Probe(
             "rx_register",
-            note="netdev_rx_handler_register() (2.6.36) lets the generic adapter intercept rx",
+            note=(
+                "netdev_rx_handler_register (2.6.36) lets the generic adapter intercept received "
+                "packets"
+            ),
             on_success=(have("RX_REGISTER"),),
             code="""\
 #include <linux/netdevice.h>
@@ -38,7 +49,7 @@ int dummy(void)
         ),
         Probe(
             "rx_handler_result",
-            note="rx_handler_result_t return type of rx handlers (2.6.39)",
+            note="2.6.39 made rx_handlers take struct sk_buff ** and return rx_handler_result_t",
             on_success=(have("RX_HANDLER_RESULT"),),
             code="""\
 #include <linux/netdevice.h>
@@ -56,9 +67,10 @@ int dummy(void)
 }
 """,
         ),
+        # upstream's `for n in 2 3 4` loop: one probe per argument count, params grows by NULL
         Probe(
             "select_queue_2",
-            note="ndo_select_queue() took 2 arguments (before 3.13)",
+            note="ndo_select_queue(dev, skb): two arguments before 3.13 added accel_priv",
             on_success=(define("SELECT_QUEUE", "2"),),
             code="""\
 #include <linux/netdevice.h>
@@ -71,7 +83,10 @@ u16 dummy(struct net_device_ops *ndo)
         ),
         Probe(
             "select_queue_3",
-            note="ndo_select_queue() took 3 arguments (3.13 added accel_priv)",
+            note=(
+                "ndo_select_queue with three arguments: accel_priv in 3.13 only, then sb_dev once "
+                "5.2 removed fallback"
+            ),
             on_success=(define("SELECT_QUEUE", "3"),),
             code="""\
 #include <linux/netdevice.h>
@@ -84,7 +99,10 @@ u16 dummy(struct net_device_ops *ndo)
         ),
         Probe(
             "select_queue_4",
-            note="ndo_select_queue() took 4 arguments (3.14 added the fallback)",
+            note=(
+                "ndo_select_queue with four arguments: 3.14 added the fallback function, 5.2 "
+                "removed it"
+            ),
             on_success=(define("SELECT_QUEUE", "4"),),
             code="""\
 #include <linux/netdevice.h>
@@ -95,50 +113,57 @@ u16 dummy(struct net_device_ops *ndo)
 }
 """,
         ),
+        # this and the next probe define the same macro; either one succeeding is enough
         Probe(
-            "select_queue_parm3_struct_net_device_1",
-            note="ndo_select_queue()'s 3rd argument became struct net_device *sb_dev (4.19), with fallback",
+            "select_queue_parm3_fallback",
+            note=(
+                "4.19 turned ndo_select_queue's third argument into struct net_device *sb_dev "
+                "(fallback still there)"
+            ),
             on_success=(define("SELECT_QUEUE_PARM3", "struct net_device*"),),
             code="""\
 #include <linux/netdevice.h>
 
 static u16 myselect(struct net_device *dev, struct sk_buff *skb,
-        struct net_device *sb_dev, select_queue_fallback_t fallback)
+	struct net_device *sb_dev, select_queue_fallback_t fallback)
 {
-        (void)dev;
-        (void)skb;
-        (void)sb_dev;
-        (void)fallback;
-        return 0;
+	(void)dev;
+	(void)skb;
+	(void)sb_dev;
+	(void)fallback;
+	return 0;
 }
 struct net_device_ops ndo = {
-        .ndo_select_queue = myselect,
+	.ndo_select_queue = myselect,
 };
 """,
         ),
         Probe(
-            "select_queue_parm3_struct_net_device_2",
-            note="ndo_select_queue()'s 3rd argument is struct net_device *sb_dev, fallback dropped (5.2)",
+            "select_queue_parm3",
+            note=(
+                "ndo_select_queue(dev, skb, sb_dev): struct net_device *sb_dev without fallback "
+                "(5.2)"
+            ),
             on_success=(define("SELECT_QUEUE_PARM3", "struct net_device*"),),
             code="""\
 #include <linux/netdevice.h>
 
 static u16 myselect(struct net_device *dev, struct sk_buff *skb,
-        struct net_device *sb_dev)
+	struct net_device *sb_dev)
 {
-        (void)dev;
-        (void)skb;
-        (void)sb_dev;
-        return 0;
+	(void)dev;
+	(void)skb;
+	(void)sb_dev;
+	return 0;
 }
 struct net_device_ops ndo = {
-        .ndo_select_queue = myselect,
+	.ndo_select_queue = myselect,
 };
 """,
         ),
         Probe(
-            "have_get_ringparam_1",
-            note="ethtool_ops.get_ringparam(dev, ring) with two arguments (before 5.17)",
+            "get_ringparam_1",
+            note="ethtool_ops.get_ringparam(dev, ringparam), the form before 5.17",
             on_success=(define("HAVE_GET_RINGPARAM", "1"),),
             code="""\
 #include <linux/netdevice.h>
@@ -151,8 +176,10 @@ dummy(struct net_device *net, struct ethtool_ringparam *rp) {
 """,
         ),
         Probe(
-            "have_get_ringparam_2",
-            note="5.17 extended get_ringparam() with kernel_ethtool_ringparam and extack",
+            "get_ringparam_2",
+            note=(
+                "5.17 added kernel_ethtool_ringparam and extack arguments to ethtool get_ringparam"
+            ),
             on_success=(define("HAVE_GET_RINGPARAM", "2"),),
             code="""\
 #include <linux/netdevice.h>
@@ -160,15 +187,15 @@ dummy(struct net_device *net, struct ethtool_ringparam *rp) {
 
 void
 dummy(struct net_device *net, struct ethtool_ringparam *rp,
-        struct kernel_ethtool_ringparam *ker,
-        struct netlink_ext_ack *extack) {
+	struct kernel_ethtool_ringparam *ker,
+	struct netlink_ext_ack *extack) {
         net->ethtool_ops->get_ringparam(net, rp, ker, extack);
 }
 """,
         ),
         Probe(
             "set_channels",
-            note="ethtool_ops.get_channels/set_channels (3.0)",
+            note="ethtool_ops.get_channels/set_channels (ethtool channel configuration, early 3.x)",
             on_success=(have("SET_CHANNELS"),),
             code="""\
 #include <linux/netdevice.h>
@@ -176,27 +203,30 @@ dummy(struct net_device *net, struct ethtool_ringparam *rp,
 
 int
 dummy(struct net_device *net, struct ethtool_channels *c) {
-        net->ethtool_ops->get_channels(net, c);
-        return net->ethtool_ops->set_channels(net, c);
+	net->ethtool_ops->get_channels(net, c);
+	return net->ethtool_ops->set_channels(net, c);
 }
 """,
         ),
         Probe(
             "pernet_ops_id",
-            note="pernet_operations.id for per-namespace private data (2.6.33)",
+            note=(
+                "pernet_operations.id, the automatic net_generic() slot for per-namespace data "
+                "(2.6.33)"
+            ),
             on_success=(have("PERNET_OPS_ID"),),
             code="""\
 #include <net/net_namespace.h>
 
 int *
 dummy(struct pernet_operations *ops) {
-        return ops->id;
+	return ops->id;
 }
 """,
         ),
         Probe(
             "real_num_rx_queues",
-            note="net_device.real_num_rx_queues (2.6.37)",
+            note="net_device.real_num_rx_queues (2.6.37, with the RPS rx queue work)",
             on_success=(have("REAL_NUM_RX_QUEUES"),),
             code="""\
 #include <linux/netdevice.h>
@@ -210,7 +240,7 @@ dummy(struct net_device *net)
         ),
         Probe(
             "num_rx_queues",
-            note="net_device.num_rx_queues (2.6.35)",
+            note="net_device.num_rx_queues (2.6.35, RPS added multiple rx queues)",
             on_success=(have("NUM_RX_QUEUES"),),
             code="""\
 #include <linux/netdevice.h>
@@ -224,7 +254,10 @@ dummy(struct net_device *net)
         ),
         Probe(
             "set_real_num_tx_queues",
-            note="netif_set_real_num_tx_queues() (2.6.35)",
+            note=(
+                "netif_set_real_num_tx_queues exists (configure's comment says rx, the code tests "
+                "tx)"
+            ),
             on_success=(have("SET_REAL_NUM_TX_QUEUES"),),
             code="""\
 #include <linux/netdevice.h>
@@ -237,8 +270,21 @@ dummy(struct net_device *net, unsigned int txq)
 """,
         ),
         Probe(
+            "netif_rx_ni",
+            note="netif_rx_ni, removed in 5.18 once netif_rx could be called from any context",
+            on_success=(have("NETIF_RX_NI"),),
+            code="""\
+#include <linux/skbuff.h>
+
+void dummy(struct sk_buff *skb)
+{
+    netif_rx_ni(skb);
+}
+""",
+        ),
+        Probe(
             "init_net",
-            note="dev_get_by_name() takes a namespace, &init_net (2.6.24)",
+            note="init_net and namespace-aware dev_get_by_name (2.6.24 network namespaces)",
             on_success=(have("INIT_NET"),),
             code="""\
 #include <linux/netdevice.h>
@@ -252,7 +298,7 @@ dummy(const char *name)
         ),
         Probe(
             "netdev_ops",
-            note="struct net_device_ops (2.6.29)",
+            note="struct net_device_ops (2.6.29 moved the ndo_* callbacks out of net_device)",
             on_success=(have("NETDEV_OPS"),),
             code="""\
 #include <linux/netdevice.h>
@@ -262,7 +308,7 @@ struct net_device_ops dummy;
         ),
         Probe(
             "netdev_tx_t",
-            note="netdev_tx_t return type of ndo_start_xmit (2.6.32)",
+            note="netdev_tx_t, the ndo_start_xmit return type (2.6.32)",
             on_success=(have("NETDEV_TX_T"),),
             code="""\
 #include <linux/netdevice.h>
@@ -272,7 +318,10 @@ netdev_tx_t dummy;
         ),
         Probe(
             "live_addr_change",
-            note="IFF_LIVE_ADDR_CHANGE private flag (3.3)",
+            note=(
+                "IFF_LIVE_ADDR_CHANGE private flag (3.x): the MAC address may change while the "
+                "device is up"
+            ),
             on_success=(have("LIVE_ADDR_CHANGE"),),
             code="""\
 #include <linux/netdevice.h>
@@ -282,7 +331,7 @@ int dummy = IFF_LIVE_ADDR_CHANGE;
         ),
         Probe(
             "get_stats64",
-            note="ndo_get_stats64 (2.6.35)",
+            note="net_device_ops.ndo_get_stats64 (2.6.35)",
             on_success=(have("GET_STATS64"),),
             code="""\
 #include <linux/netdevice.h>
@@ -294,7 +343,10 @@ void * dummy(struct net_device_ops *ops) {
         ),
         Probe(
             "tx_skb_sharing",
-            note="IFF_TX_SKB_SHARING private flag (3.1)",
+            note=(
+                "IFF_TX_SKB_SHARING private flag (3.x): the driver accepts shared skbs, as pktgen "
+                "sends"
+            ),
             on_success=(have("TX_SKB_SHARING"),),
             code="""\
 #include <linux/netdevice.h>
@@ -304,19 +356,19 @@ int dummy = IFF_TX_SKB_SHARING;
         ),
         Probe(
             "hw_features",
-            note="net_device.hw_features (2.6.39)",
+            note="net_device.hw_features (2.6.39 netdev features rework)",
             on_success=(have("HW_FEATURES"),),
             code="""\
 #include <linux/netdevice.h>
 
 unsigned int dummy(struct net_device *n) {
-        return n->hw_features;
+	return n->hw_features;
 }
 """,
         ),
         Probe(
             "addr_random",
-            note="eth_hw_addr_random() (3.4)",
+            note="eth_hw_addr_random (3.4)",
             on_success=(have("ADDR_RANDOM"),),
             code="""\
 #include <linux/etherdevice.h>
@@ -328,24 +380,27 @@ void dummy(struct net_device *dev) {
         ),
         Probe(
             "alloc_netdev_4args",
-            note="alloc_netdev() takes name_assign_type, 4 arguments (3.17)",
+            note="3.17 added the name_assign_type argument to alloc_netdev",
             on_success=(define("ALLOC_NETDEV_4ARGS"),),
             code="""\
 #include <linux/netdevice.h>
 
 struct net_device *
 dummy(int sizeof_priv, const char *name,
-        unsigned char name_assign_type,
-        void (*setup)(struct net_device *))
+	unsigned char name_assign_type,
+	void (*setup)(struct net_device *))
 {
-        return alloc_netdev(sizeof_priv, name,
-                name_assign_type, setup);
+	return alloc_netdev(sizeof_priv, name,
+		name_assign_type, setup);
 }
 """,
         ),
         Probe(
             "nnitd",
-            note="netdev_notifier_info_to_dev() for netdevice notifiers (3.11)",
+            note=(
+                "netdev_notifier_info_to_dev (3.11: netdev notifiers get a netdev_notifier_info, "
+                "not the device)"
+            ),
             on_success=(have("NNITD"),),
             code="""\
 #include <linux/netdevice.h>
@@ -353,38 +408,41 @@ dummy(int sizeof_priv, const char *name,
 struct net_device *
 dummy(void *ptr)
 {
-        return netdev_notifier_info_to_dev(ptr);
+	return netdev_notifier_info_to_dev(ptr);
 }
 """,
         ),
         Probe(
             "napi_complete_done",
-            note="napi_complete_done() (3.19)",
+            note="napi_complete_done (3.19)",
             on_success=(have("NAPI_COMPLETE_DONE"),),
             code="""\
 #include <linux/netdevice.h>
 
 void dummy(struct napi_struct *n, int work_done) {
-        napi_complete_done(n, work_done);
+	napi_complete_done(n, work_done);
 }
 """,
         ),
         Probe(
             "reg_notif_rh",
-            note="Red Hat's register_netdevice_notifier_rh() (RHEL 7 kernels)",
+            note="register_netdevice_notifier_rh, a Red Hat (RHEL 7) backport",
             on_success=(have("REG_NOTIF_RH"),),
             code="""\
 #include <linux/netdevice.h>
 
 int
 dummy(struct notifier_block *nb) {
-        return register_netdevice_notifier_rh(nb);
+	return register_netdevice_notifier_rh(nb);
 }
 """,
         ),
         Probe(
-            "change_mtu_ndo_change_mtu_rh74",
-            note="Red Hat's ndo_change_mtu_rh74 (RHEL 7.4 kernels); ndo_change_mtu elsewhere",
+            "change_mtu_rh74",
+            note=(
+                "ndo_change_mtu_rh74 of RHEL 7.4's extended net_device_ops; plain ndo_change_mtu "
+                "elsewhere"
+            ),
             on_success=(define("CHANGE_MTU", "ndo_change_mtu_rh74"),),
             on_failure=(define("CHANGE_MTU", "ndo_change_mtu"),),
             code="""\
@@ -392,68 +450,70 @@ dummy(struct notifier_block *nb) {
 
 int
 dummy(struct net_device_ops *ops, struct net_device *dev) {
-        return ops->ndo_change_mtu_rh74(dev, 0);
+	return ops->ndo_change_mtu_rh74(dev, 0);
 }
 """,
         ),
         Probe(
             "nonvoid_get_stats64",
-            note="ndo_get_stats64 returns void (4.11; it returned a pointer before)",
+            note="ndo_get_stats64 returned struct rtnl_link_stats64 * until 4.11 made it void",
             on_success=(have("NONVOID_GET_STATS64"),),
             code="""\
-#include <linux/netdevice.h>
+  	#include <linux/netdevice.h>
 
-struct rtnl_link_stats64 *
-dummy(struct net_device_ops *ops, struct net_device *dev,
-        struct rtnl_link_stats64 *storage)
-{
-        return ops->ndo_get_stats64(dev, storage);
-}
-""",
+  	struct rtnl_link_stats64 *
+  	dummy(struct net_device_ops *ops, struct net_device *dev,
+		struct rtnl_link_stats64 *storage)
+	{
+		return ops->ndo_get_stats64(dev, storage);
+	}
+""",  # noqa: E101
         ),
         Probe(
             "netdev_dtor",
-            note="net_device.destructor (4.11.9 replaced it with needs_free_netdev/priv_destructor)",
+            note="net_device.destructor, replaced by needs_free_netdev/priv_destructor in 4.12",
             on_success=(have("NETDEV_DTOR"),),
             code="""\
-#include <linux/netdevice.h>
+  	#include <linux/netdevice.h>
 
-void
-dummy(struct net_device *dev)
-{
-        return dev->destructor(dev);
-}
-""",
+	void
+	dummy(struct net_device *dev)
+	{
+		return dev->destructor(dev);
+	}
+""",  # noqa: E101
         ),
         Probe(
             "ufo",
-            note="UDP fragmentation offload, NETIF_F_UFO (removed in 4.14)",
+            note="NETIF_F_UFO, removed in 4.14 with UDP fragmentation offload",
             on_success=(have("UFO"),),
             code="""\
-#include <linux/netdevice.h>
+	#include <linux/netdevice.h>
 
-unsigned int
-dummy(void) {
-        return NETIF_F_UFO;
-}
+	unsigned int
+	dummy(void) {
+                return NETIF_F_UFO;
+	}
 """,
         ),
         Probe(
             "ethtool_validate",
-            note="ethtool_validate_speed()/ethtool_validate_duplex() (4.6)",
+            note="ethtool_validate_speed and ethtool_validate_duplex (4.x)",
             on_success=(have("ETHTOOL_VALIDATE"),),
             code="""\
 #include <linux/ethtool.h>
 
 int
 dummy(void) {
-        return ethtool_validate_speed(0) + ethtool_validate_duplex(0);
+	return ethtool_validate_speed(0) + ethtool_validate_duplex(0);
 }
 """,
         ),
         Probe(
             "setrngprm_4args",
-            note="ethtool_ops.set_ringparam takes kernel_ringparam and extack, 4 arguments (5.17)",
+            note=(
+                "5.17 added kernel_ethtool_ringparam and extack arguments to ethtool set_ringparam"
+            ),
             on_success=(have("SETRNGPRM_4ARGS"),),
             code="""\
 #include <linux/netdevice.h>
@@ -461,97 +521,63 @@ dummy(void) {
 
 int
 dummy(struct net_device *net, struct ethtool_ringparam *r,
-        struct kernel_ethtool_ringparam *k,
-        struct netlink_ext_ack *a) {
-        return net->ethtool_ops->set_ringparam(net, r, k, a);
+	struct kernel_ethtool_ringparam *k,
+	struct netlink_ext_ack *a) {
+	return net->ethtool_ops->set_ringparam(net, r, k, a);
 }
 """,
         ),
         Probe(
             "napi_poll_weight",
-            note="netif_napi_add_weight() (5.19; 6.1 dropped netif_napi_add()'s weight argument)",
+            note=(
+                "netif_napi_add_weight (5.19), before 6.1 dropped netif_napi_add's weight argument"
+            ),
             on_success=(have("NAPI_POLL_WEIGHT"),),
             code="""\
 #include <linux/netdevice.h>
 
 void dummy(struct net_device *dev,
-        struct napi_struct *napi,
-        int (*poll)(struct napi_struct *, int),
-        int weight)
+	struct napi_struct *napi,
+	int (*poll)(struct napi_struct *, int),
+	int weight)
 {
-        netif_napi_add_weight(dev, napi, poll, weight);
+	netif_napi_add_weight(dev, napi, poll, weight);
 }
 """,
         ),
         Probe(
             "eth_type_vlan",
-            note="eth_type_vlan() (4.20)",
+            note="eth_type_vlan, the VLAN ethertype helper in linux/if_vlan.h (4.x)",
             on_success=(have("ETH_TYPE_VLAN"),),
             code="""\
 #include <linux/if_vlan.h>
 
 bool dummy(__be16 ethertype) {
-        return eth_type_vlan(ethertype);
-}
-""",
-        ),
-        Probe(
-            "skb_vlan_tag_present",
-            note="skb_vlan_tag_present() (3.10)",
-            on_success=(have("SKB_VLAN_TAG_PRESENT"),),
-            code="""\
-#include <linux/if_vlan.h>
-
-int dummy(struct sk_buff *skb) {
-        return skb_vlan_tag_present(skb);
-}
-""",
-        ),
-        Probe(
-            "vlan_hwaccel_push_inside",
-            note="__vlan_hwaccel_push_inside() (4.1)",
-            on_success=(have("VLAN_HWACCEL_PUSH_INSIDE"),),
-            code="""\
-#include <linux/if_vlan.h>
-
-struct sk_buff* dummy(struct sk_buff *skb) {
-        return __vlan_hwaccel_push_inside(skb);
-}
-""",
-        ),
-        Probe(
-            "skb_vlan_untag",
-            note="skb_vlan_untag() (3.17)",
-            on_success=(have("SKB_VLAN_UNTAG"),),
-            code="""\
-#include <linux/if_vlan.h>
-
-struct sk_buff* dummy(struct sk_buff *skb) {
-        return skb_vlan_untag(skb);
+	return eth_type_vlan(ethertype);
 }
 """,
         ),
         Probe(
             "dev_addr_set",
-            note="dev_addr_set(): net_device.dev_addr became const (5.15)",
+            note="dev_addr_set (5.15), needed since net_device.dev_addr became const",
             on_success=(have("DEV_ADDR_SET"),),
             code="""\
 #include <linux/netdevice.h>
 
 void dummy(struct net_device *dev, const unsigned char *addr) {
-        dev_addr_set(dev, addr);
+	dev_addr_set(dev, addr);
 }
 """,
         ),
         Probe(
             "netif_f_lltx",
-            note="NETIF_F_LLTX feature flag (6.12 replaced it with netdev.lltx)",
+            note="NETIF_F_LLTX feature bit, turned into the lltx private flag in 6.12",
             on_success=(have("NETIF_F_LLTX"),),
             code="""\
 #include <linux/netdevice.h>
 
 u64 dummy(void) {
-        return NETIF_F_LLTX;
+	return NETIF_F_LLTX;
 }
 """,
         ),

@@ -1,0 +1,88 @@
+"""`doit build` on real Debian 6.1 and 6.12 header trees."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from buildsys.elfcheck import expected_vermagic, modinfo, read_elf, undefined_symbols
+from buildsys.kernel import load_kernel
+from tests.conftest import NETMAP_TARBALL
+from tests.kernel.conftest import SERIES, header_tree, run_doit
+
+pytestmark = pytest.mark.kernel
+
+
+def configure_and_build(workdir: Path, series: str, *options: str) -> Path:
+    kernel_dir = header_tree(series)
+    run_doit(workdir, "configure", f"--kernel-dir={kernel_dir}",
+             f"--netmap-src={NETMAP_TARBALL}", "--build-dir=b", *options)
+    run_doit(workdir, "build")
+    return workdir / "b"
+
+
+@pytest.fixture(scope="module", params=SERIES)
+def built(request, tmp_path_factory) -> tuple[str, Path]:
+    workdir = tmp_path_factory.mktemp(f"build-{request.param}")
+    return request.param, configure_and_build(workdir, request.param)
+
+
+def test_netmap_ko_and_apps_pass_their_checks(built):
+    series, build = built
+    report = json.loads((build / "build.json").read_text())
+    module = report["modules"]["netmap.ko"]
+    assert module["status"] == "built" and module["check"]["missing_symbols"] == []
+    kernel = load_kernel(header_tree(series))
+    elf = read_elf(Path(module["path"]))
+    assert modinfo(elf)["vermagic"] == expected_vermagic(kernel)
+    assert "netmap_rx_irq" not in undefined_symbols(elf)
+    for name in ("libnetmap", "pkt-gen", "vale-ctl", "bridge", "lb", "nmreplay", "tlem", "utils"):
+        assert report["userspace"][name]["status"] == "built", name
+    help_text = subprocess.run([str(build / "build-apps/pkt-gen/pkt-gen"), "-h"],
+                               capture_output=True, text=True, check=False, timeout=30)
+    assert "Usage" in help_text.stdout + help_text.stderr
+
+
+def test_vermagic_is_the_one_the_kernels_own_modules_carry():
+    kernel = load_kernel(header_tree("6.12"))
+    own = sorted(Path("/lib/modules", kernel.release, "kernel").rglob("e1000.ko*"))
+    if not own:
+        pytest.skip(f"linux-image for {kernel.release} is not installed")
+    assert modinfo(read_elf(own[0]))["vermagic"] == expected_vermagic(kernel)
+
+
+def test_noop_build_runs_no_make_and_an_edit_rebuilds_one_object(built, tmp_path):
+    _series, build = built
+    workdir = build.parent
+    log = build / "logs" / "netmap.ko.log"
+    before = log.stat().st_mtime_ns
+    result = run_doit(workdir, "build")
+    assert "-- build:netmap" in result.stdout and "-- build:pkt-gen" in result.stdout
+    assert log.stat().st_mtime_ns == before
+    source = build / "netmap/sys/dev/netmap/netmap_pipe.c"
+    source.write_text(source.read_text() + "\n/* edited by the test */\n")
+    result = run_doit(workdir, "build")
+    assert ".  build:netmap" in result.stdout and "-- build:pkt-gen" in result.stdout
+    compiled = [line.split("/")[-1] for line in log.read_text().splitlines() if "CC [M]" in line]
+    assert compiled == ["netmap_pipe.o"]
+
+
+def test_broken_source_gives_a_short_error_and_keeps_the_rest(tmp_path):
+    build = configure_and_build(tmp_path, "6.1", "--apps=pkt-gen", "--no-utils")
+    source = build / "netmap/sys/dev/netmap/netmap_pipe.c"
+    source.write_text(source.read_text() + "\nthis is not C;\n")
+    app = build / "netmap/apps/pkt-gen/pkt-gen.c"
+    app.write_text(app.read_text() + "\n/* changed */\n")
+    result = run_doit(tmp_path, "build", check=False)
+    assert result.returncode != 0
+    assert "netmap.ko failed to build" in result.stderr
+    assert "netmap_pipe.c" in result.stderr and "error" in result.stderr
+    assert "logs/netmap.ko.log" in result.stderr
+    assert len(result.stderr.splitlines()) < 15
+    assert ".  build:pkt-gen" in result.stdout  # the app still rebuilt
+    report = json.loads((build / "build.json").read_text())
+    assert report["modules"]["netmap.ko"]["status"] == "failed"
+    assert report["userspace"]["pkt-gen"]["status"] == "built"
