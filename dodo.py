@@ -9,14 +9,24 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from doit import get_var
+from doit import create_after, get_var
 from doit.tools import config_changed
 
 from buildsys import cli
 
+
+def _dep_file() -> str:
+    """doit's state lives in the build dir: two kernels' builds never share task state."""
+    chosen = get_var("build_dir", "")
+    last = Path("build") / "LAST"
+    if not chosen and last.is_file():
+        chosen = last.read_text().strip()
+    return str(Path(chosen) / ".doit.db") if chosen and Path(chosen).is_dir() else ".doit.db"
+
+
 # "continue": one failed part (a driver, an app) does not stop the others
 DOIT_CONFIG = {"default_tasks": [], "verbosity": 2, "action_string_formatting": "new",
-               "continue": True}
+               "continue": True, "dep_file": _dep_file()}
 
 
 @cli.guarded
@@ -69,6 +79,12 @@ def task_build() -> Any:
 
     yield {"name": "summary", "doc": "print what was built", "actions": [summary],
            "task_dep": ["build:modules", "build:apps"], "uptodate": [False], "verbosity": 2}
+
+
+if "configure" in sys.argv[1:]:
+    # `doit configure ... build`: create the build tasks once configure has run, from
+    # the build dir it has just written (a plain `doit build` must not reconfigure)
+    task_build = create_after(executed="configure")(task_build)
 
 
 def commands_console() -> Any:

@@ -31,9 +31,10 @@ def _modules_config(context: BuildContext) -> dict[str, object]:
             "warnings": context.disabled_warnings()}
 
 
-def _userspace_config(context: BuildContext) -> dict[str, object]:
+def _userspace_config(context: BuildContext, *extra: str) -> dict[str, object]:
+    """The options a userspace part depends on (the utils also on the subsystems)."""
     options = context.options
-    return {"cc": options.cc, "ld": options.ld, "subsystems": options.subsystems}
+    return {"cc": options.cc, "ld": options.ld, **{name: getattr(options, name) for name in extra}}
 
 
 def build_tasks(context: BuildContext, config_changed: ConfigChanged) -> Iterator[Task]:
@@ -70,7 +71,8 @@ def _userspace_tasks(context: BuildContext, config_changed: ConfigChanged) -> It
         yield {"name": "utils", "doc": "build the utils (test programs)",
                "actions": [partial(build_steps.utils_step, build_dir)],
                "file_dep": [*headers, *map(str, context.sources("utils/*")), str(library)],
-               "targets": [str(utils_dir(context) / "functional")], "uptodate": uptodate}
+               "targets": [str(utils_dir(context) / "functional")],
+               "uptodate": [config_changed(_userspace_config(context, "subsystems"))]}
         app_tasks.append("build:utils")
     yield {"name": "apps", "doc": "build libnetmap, the apps and the utils", "actions": None,
            "task_dep": ["build:libnetmap", *app_tasks]}

@@ -45,8 +45,7 @@ def run_upstream_configure(tree: Path, kernel_dir: Path, workdir: Path, *options
 
 
 def run_doit(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    argv = [sys.executable, "-m", "doit", "-f", str(REPO / "dodo.py"), "-d", str(workdir),
-            "--db-file", str(workdir / ".doit.db"), *args]
+    argv = [sys.executable, "-m", "doit", "-f", str(REPO / "dodo.py"), "-d", str(workdir), *args]
     result = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                             timeout=900, check=False)
     if check and result.returncode != 0:

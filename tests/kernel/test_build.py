@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from buildsys.elfcheck import expected_vermagic, modinfo, read_elf, undefined_symbols
+from buildsys.elfcheck import (
+    check_module,
+    expected_vermagic,
+    modinfo,
+    read_elf,
+    undefined_symbols,
+)
 from buildsys.kernel import load_kernel
 from tests.conftest import NETMAP_TARBALL
 from tests.kernel.conftest import SERIES, header_tree, run_doit
@@ -16,18 +23,25 @@ from tests.kernel.conftest import SERIES, header_tree, run_doit
 pytestmark = pytest.mark.kernel
 
 
-def configure_and_build(workdir: Path, series: str, *options: str) -> Path:
+def configure_and_build(workdir: Path, series: str, *options: str, build_dir: str = "b") -> Path:
     kernel_dir = header_tree(series)
     run_doit(workdir, "configure", f"--kernel-dir={kernel_dir}",
-             f"--netmap-src={NETMAP_TARBALL}", "--build-dir=b", *options)
+             f"--netmap-src={NETMAP_TARBALL}", f"--build-dir={build_dir}", *options)
     run_doit(workdir, "build")
-    return workdir / "b"
+    return workdir / build_dir
 
 
-@pytest.fixture(scope="module", params=SERIES)
-def built(request, tmp_path_factory) -> tuple[str, Path]:
-    workdir = tmp_path_factory.mktemp(f"build-{request.param}")
-    return request.param, configure_and_build(workdir, request.param)
+@pytest.fixture(scope="module")
+def both(tmp_path_factory) -> dict[str, Path]:
+    """6.1 and 6.12 configured and built side by side from one checkout and workdir."""
+    workdir = tmp_path_factory.mktemp("side-by-side")
+    return {series: configure_and_build(workdir, series, build_dir=f"b-{series}")
+            for series in SERIES}
+
+
+@pytest.fixture(params=SERIES)
+def built(request, both) -> tuple[str, Path]:
+    return request.param, both[request.param]
 
 
 def test_netmap_ko_and_apps_pass_their_checks(built):
@@ -56,18 +70,40 @@ def test_vermagic_is_the_one_the_kernels_own_modules_carry():
 
 def test_noop_build_runs_no_make_and_an_edit_rebuilds_one_object(built, tmp_path):
     _series, build = built
-    workdir = build.parent
+    workdir, chosen = build.parent, f"build_dir={build}"
     log = build / "logs" / "netmap.ko.log"
     before = log.stat().st_mtime_ns
-    result = run_doit(workdir, "build")
+    result = run_doit(workdir, "build", chosen)
     assert "-- build:netmap" in result.stdout and "-- build:pkt-gen" in result.stdout
     assert log.stat().st_mtime_ns == before
     source = build / "netmap/sys/dev/netmap/netmap_pipe.c"
     source.write_text(source.read_text() + "\n/* edited by the test */\n")
-    result = run_doit(workdir, "build")
+    result = run_doit(workdir, "build", chosen)
     assert ".  build:netmap" in result.stdout and "-- build:pkt-gen" in result.stdout
     compiled = [line.split("/")[-1] for line in log.read_text().splitlines() if "CC [M]" in line]
     assert compiled == ["netmap_pipe.o"]
+
+
+def test_the_check_names_unresolved_symbols(built, tmp_path):
+    series, build = built
+    kernel = load_kernel(header_tree(series))
+    (tmp_path / "Module.symvers").write_text("")
+    check = check_module(build / "modules/netmap/netmap.ko",
+                         dataclasses.replace(kernel, path=tmp_path), set())
+    assert not check.ok and "_printk" in check.missing_symbols
+    assert any(p.startswith("unresolved symbols:") and "_printk" in p for p in check.problems)
+
+
+def test_an_option_change_rebuilds_what_it_affects(tmp_path):
+    build = configure_and_build(tmp_path, "6.12", "--apps=pkt-gen")
+    run_doit(tmp_path, "configure", f"--kernel-dir={header_tree('6.12')}",
+             f"--netmap-src={NETMAP_TARBALL}", "--build-dir=b", "--apps=pkt-gen",
+             "--disable-vale")
+    result = run_doit(tmp_path, "build")
+    assert ".  build:netmap" in result.stdout and "-- build:pkt-gen" in result.stdout
+    assert ".  build:utils" in result.stdout  # the utils take the subsystem flags
+    kbuild = (build / "modules/netmap/Kbuild").read_text()
+    assert "netmap_vale.o" not in kbuild and "CONFIG_NETMAP_VALE" not in kbuild
 
 
 def test_broken_source_gives_a_short_error_and_keeps_the_rest(tmp_path):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from buildsys import sources
 from buildsys.errors import UserError
 from buildsys.kernel import load_kernel
 from buildsys.options import from_params
@@ -100,8 +101,7 @@ def test_tree_copied_not_modified_and_not_netmap_refused(tmp_path):
 
 
 def doit(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    argv = [sys.executable, "-m", "doit", "-f", str(REPO / "dodo.py"), "-d", str(tmp_path),
-            "--db-file", str(tmp_path / ".doit.db"), *args]
+    argv = [sys.executable, "-m", "doit", "-f", str(REPO / "dodo.py"), "-d", str(tmp_path), *args]
     return subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                           check=False)
 
@@ -143,3 +143,10 @@ def test_checksum_mismatch_is_refused(tmp_path):
 def test_verbose_shows_the_traceback(tmp_path):
     result = doit(tmp_path, "configure", "--kernel-dir=/nonexistent/kernel", "--verbose")
     assert result.returncode == 2 and "Traceback" in result.stderr
+
+
+def test_default_sources_without_git_access_say_how_to_pass_them(tmp_path, monkeypatch):
+    monkeypatch.setattr(sources, "UPSTREAM_GIT", str(tmp_path / "no-such-repository"))
+    with pytest.raises(UserError, match="cannot fetch netmap") as error:
+        sources.prepare("", tmp_path / "build")
+    assert "--netmap-src" in error.value.remedy
