@@ -16,7 +16,8 @@ from buildsys.options import Options
 from buildsys.outputs import write_outputs
 from buildsys.probe_cache import ProbeCache, digest
 from buildsys.selection import select_all
-from kernel_probes import all_probes
+from drivers.catalog import by_name
+from kernel_probes import AnyProbe, all_probes
 from kernel_probes.record import Define, ExportedSymbol, Probe, SourceGrep, define, have
 from kernel_probes.warnings import DISABLED_WARNINGS
 
@@ -36,8 +37,12 @@ def configure(options: Options, progress: probing.Progress | None = None) -> Con
     kernel = load_kernel(Path(options.kernel_dir) if options.kernel_dir else default_kernel_dir())
     build_dir = build_dir_for(options, kernel)
     with locked(build_dir / ".configure.lock"):
-        sources.prepare(options.netmap_src or os.environ.get("NETMAP_SRC", ""), build_dir)
-        config = Configuration(kernel, options, build_dir, select_all(options, kernel))
+        netmap, _ = sources.prepare(options.netmap_src or os.environ.get("NETMAP_SRC", ""),
+                                    build_dir)
+        selection = select_all(options, kernel, netmap, build_dir / "logs")
+        config = Configuration(kernel, options, build_dir, selection)
+        if selection.kernel_sources and selection.kernel_sources.warning:
+            config.notes.append(selection.kernel_sources.warning)
         config.outcomes = _answer_probes(config, progress)
         config.header_changed = confighdr.write(
             build_dir / "netmap_linux_config.h", header_defines(config))
@@ -60,12 +65,13 @@ def _answer_probes(config: Configuration, progress: probing.Progress | None) -> 
         config.notes.append(cache.problem)
     config.warnings = _accepted_warnings(config, cache)
     ccflags = probing.warn_cflags(config.warnings)
-    keys = {r.name: digest([r, ccflags, config.options.kernel_opts]) for r in records}
+    keys = {r.name: _probe_key(r, ccflags, config) for r in records}
     todo = [r for r in records if isinstance(r, Probe) and keys[r.name] not in cache.answers]
     fresh: dict[str, probing.Answer] = {}
     if todo:
         fresh = probing.run_probes(config.kernel, todo, work, ccflags,
-                                   config.options.kernel_opts, progress=progress)
+                                   config.options.kernel_opts, progress=progress,
+                                   sources=_probe_sources(config))
         cache.save({keys[name]: answer.success for name, answer in fresh.items()})
     outcomes = []
     for record in records:
@@ -78,6 +84,25 @@ def _answer_probes(config: Configuration, progress: probing.Progress | None) -> 
         else:
             outcomes.append(_non_compile(record, config))
     return outcomes
+
+
+def _probe_key(record: AnyProbe, ccflags: list[str], config: Configuration) -> str:
+    """A probe's cache key: its record, its flags, and the driver sources it includes."""
+    parts: list[object] = [record, ccflags, config.options.kernel_opts]
+    sources = config.selection.kernel_sources
+    if record.driver and sources:
+        parts += [sources.origin, str(sources.version)]
+    return digest(parts)
+
+
+def _probe_sources(config: Configuration) -> dict[str, Path]:
+    """Pristine driver sources the driver probes include, by their path in the probe dir."""
+    copies = {}
+    for name, parent in config.selection.driver_sources.items():
+        driver = by_name(name)
+        assert driver is not None
+        copies[driver.tree_name] = parent / driver.tree_name
+    return copies
 
 
 def _accepted_warnings(config: Configuration, cache: ProbeCache) -> list[str]:

@@ -10,7 +10,7 @@ import re
 
 _COMMENT_OR_STRING = re.compile(r'/\*.*?\*/|//[^\n]*|"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'', re.S)
 _TOKEN = re.compile(r"[A-Za-z_]\w*|\S")
-_INCLUDE = re.compile(r"^\s*#\s*include\s*(<[^>]+>)\s*$")
+_INCLUDE = re.compile(r"^\s*#\s*include\s*(<[^>]+>|\"[^\"]+\")\s*$")
 
 C_KEYWORDS = frozenset(
     "auto break case char const continue default do double else enum extern float for "
@@ -26,8 +26,9 @@ def strip_comments_and_strings(code: str) -> str:
 def split_includes(code: str) -> tuple[tuple[str, ...], str] | None:
     """Leading ``#include <...>`` lines and the rest, or None if not mergeable.
 
-    A snippet is mergeable when its only preprocessor lines are system
-    includes that come before any code: then hoisting them keeps its meaning.
+    A snippet is mergeable when its only preprocessor lines are includes that
+    come before any code: then hoisting them keeps its meaning (a driver
+    probe's ``#include "e1000e/e1000.h"`` is shared like a kernel header).
     """
     includes: list[str] = []
     body: list[str] = []

@@ -13,6 +13,7 @@ from buildsys.kernel import fingerprint
 from buildsys.locking import write_atomic
 from buildsys.model import Configuration
 from buildsys.probe_cache import digest
+from drivers.catalog import by_name
 
 
 def write_outputs(config: Configuration) -> None:
@@ -33,6 +34,8 @@ def as_json(config: Configuration) -> dict[str, object]:
             for o in config.outcomes
         ],
         "drivers": [asdict(choice) for choice in config.selection.drivers],
+        "kernel_sources": _sources_json(config),
+        "driver_builds": _driver_builds(config),
         "apps": [asdict(choice) for choice in config.selection.apps],
         "header": str(config.build_dir / "netmap_linux_config.h"),
         "header_changed": config.header_changed,
@@ -55,6 +58,26 @@ def _driver_rows(table: Table, config: Configuration) -> None:
     if not config.selection.drivers or not any(c.reason != "not requested"
                                                for c in config.selection.drivers):
         table.add_row("drivers", "none requested")
+
+
+def _driver_builds(config: Configuration) -> dict[str, dict[str, str]]:
+    """What the build needs per selected driver: its pristine tree and its patch."""
+    selection = config.selection
+    builds = {}
+    for name, patch in selection.patches.items():
+        driver = by_name(name)
+        assert driver is not None
+        builds[name] = {"pristine": str(selection.driver_sources[name] / driver.tree_name),
+                        "patch": str(patch.path), "origin": patch.origin,
+                        "applies_in": patch.applies_in}
+    return builds
+
+
+def _sources_json(config: Configuration) -> dict[str, str] | None:
+    sources = config.selection.kernel_sources
+    if sources is None:
+        return None
+    return {"origin": sources.origin, "root": str(sources.root), "version": str(sources.version)}
 
 
 def summary(config: Configuration, console: Console | None = None) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from buildsys import diagnostics, kbuild, proc
 from buildsys.kernel import KernelTree
+from buildsys.patching import copy_tree
 from buildsys.probe_units import Unit, plan_units, standalone_unit
 from kernel_probes.record import Probe
 from kernel_probes.warnings import DISABLED_WARNINGS
@@ -52,10 +53,16 @@ Progress = Callable[[int, int], None]  # (units compiled, units planned)
 
 
 def run_probes(kernel: KernelTree, probes: list[Probe], workdir: Path, ccflags: list[str],
-               kernel_opts: list[str], *, progress: Progress | None = None
-               ) -> dict[str, Answer]:
-    """Compile ``probes`` in ``workdir`` and answer each of them."""
+               kernel_opts: list[str], *, progress: Progress | None = None,
+               sources: dict[str, Path] | None = None) -> dict[str, Answer]:
+    """Compile ``probes`` in ``workdir`` and answer each of them.
+
+    ``sources`` are copied into ``workdir`` first (driver sources that driver
+    probes include, e.g. ``realtek/`` for ``#include "realtek/r8169_main.c"``).
+    """
     _fresh_dir(workdir)
+    for relative, source in (sources or {}).items():
+        copy_tree(source, workdir / relative)
     batch = _Batch(kernel, workdir, ccflags, kernel_opts, progress)
     answers, retry = batch.run(plan_units(probes, "u"))
     if retry:

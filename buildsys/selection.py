@@ -7,10 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from apps import APPS
-from buildsys.errors import UserError
+from buildsys.errors import ToolError, UserError
 from buildsys.kernel import KernelTree
+from buildsys.kernel_sources import KernelSources, find_sources
 from buildsys.options import Options
-from drivers.catalog import DRIVERS, DriverEntry
+from buildsys.patching import ChosenPatch, apply_patch, choose_patch
+from drivers.catalog import DRIVERS
+from drivers.record import Driver
 
 
 @dataclass(frozen=True)
@@ -18,35 +21,87 @@ class Choice:
     name: str
     selected: bool
     reason: str
+    patch: str = ""
 
 
 @dataclass
 class Selection:
     drivers: list[Choice] = field(default_factory=list)
     apps: list[Choice] = field(default_factory=list)
-    # upstream driver names whose specific probes run, and their copied sources
-    probe_drivers: list[str] = field(default_factory=list)
+    # selected drivers: their patch, and the folder holding their pristine tree
+    patches: dict[str, ChosenPatch] = field(default_factory=dict)
     driver_sources: dict[str, Path] = field(default_factory=dict)
+    kernel_sources: KernelSources | None = None
+
+    @property
+    def probe_drivers(self) -> list[str]:
+        return [choice.name for choice in self.drivers if choice.selected]
 
 
-def select_all(options: Options, kernel: KernelTree) -> Selection:
+def select_all(options: Options, kernel: KernelTree, netmap: Path, log_dir: Path) -> Selection:
     selection = Selection()
-    selection.drivers = [_driver_choice(d, options, kernel) for d in DRIVERS]
+    requested = [d for d in DRIVERS if d.name in options.drivers]
+    if requested:
+        selection.kernel_sources = find_sources(options.kernel_sources, kernel,
+                                                [source_path(d) for d in requested])
+    chooser = _Chooser(options, kernel, selection, netmap, log_dir)
+    for driver in DRIVERS:
+        choice = chooser.choose(driver)
+        if options.drivers_named and driver.name in options.drivers and not choice.selected:
+            raise UserError(f"driver {driver.name} cannot be built: {choice.reason}",
+                            "drop it from --drivers or fix the cause")
+        selection.drivers.append(choice)
     selection.apps = [_app_choice(a.name, a.x86_64_only, options) for a in APPS]
     return selection
 
 
-def _driver_choice(entry: DriverEntry, options: Options, kernel: KernelTree) -> Choice:
-    if entry.name not in options.drivers:
-        return Choice(entry.name, False, "not requested")
-    if not kernel.enabled(entry.kconfig):
-        if options.drivers_named:
-            raise UserError(f"driver {entry.name} needs {entry.kconfig}, which "
-                            f"{kernel.release} does not set", "drop it from --drivers")
-        return Choice(entry.name, False, f"{entry.kconfig} not set in the kernel's .config")
-    if not options.kernel_sources:
-        return Choice(entry.name, False, "no kernel sources (pass --kernel-sources=DIR|TARBALL)")
-    return Choice(entry.name, False, "patched drivers are not built by this version yet")
+def source_path(driver: Driver) -> str:
+    """The driver's path in the kernel sources (its folder, or its one file)."""
+    return f"{driver.folder}/{driver.source_file}" if driver.source_file else driver.folder
+
+
+@dataclass
+class _Chooser:
+    options: Options
+    kernel: KernelTree
+    selection: Selection
+    netmap: Path
+    log_dir: Path
+
+    def choose(self, driver: Driver) -> Choice:
+        if driver.name not in self.options.drivers:
+            return Choice(driver.name, False, "not requested")
+        state = self.kernel.enabled(driver.kconfig)
+        if state != "m":
+            why = "built into the kernel, so it cannot be replaced" if state == "y" else "not set"
+            return Choice(driver.name, False, f"{driver.kconfig} {why} in the kernel's .config")
+        sources = self.selection.kernel_sources
+        if sources is None:
+            major, minor = self.kernel.version.release[:2]
+            return Choice(driver.name, False, f"no kernel sources (install linux-source-{major}."
+                          f"{minor} or pass --kernel-sources=DIR|TARBALL)")
+        if not (sources.root / source_path(driver)).exists():
+            return Choice(driver.name, False, f"{source_path(driver)} is not in {sources.origin}")
+        patch = choose_patch(driver, sources.version, self.netmap)
+        if patch is None:
+            return Choice(driver.name, False,
+                          f"no patch for {sources.version} (ours or upstream's)")
+        return _dry_run(driver, patch, sources, self.log_dir, self.selection)
+
+
+def _dry_run(driver: Driver, patch: ChosenPatch, sources: KernelSources, log_dir: Path,
+             selection: Selection) -> Choice:
+    parent = (sources.root / source_path(driver)).parent
+    where = parent / driver.tree_name if patch.applies_in == "module" else parent
+    label = f"{patch.origin} {patch.path.name} {patch.range_text}".rstrip()
+    try:
+        apply_patch(patch, where, log_dir / f"patch-{driver.name}-check.log",
+                    f"{driver.name} on {sources.version}", dry_run=True)
+    except ToolError as error:
+        return Choice(driver.name, False, error.message, label)
+    selection.patches[driver.name] = patch
+    selection.driver_sources[driver.name] = parent
+    return Choice(driver.name, True, f"patched with {label}", label)
 
 
 def _app_choice(name: str, x86_64_only: bool, options: Options) -> Choice:

@@ -15,8 +15,10 @@ from typing import Any
 from apps import APPS
 from buildsys import build_steps
 from buildsys.context import BuildContext
+from buildsys.driver_build import module_paths
 from buildsys.modules import netmap_dir
 from buildsys.userspace import app_dir, libnetmap_dir, utils_dir
+from drivers.catalog import by_name
 
 Task = dict[str, Any]
 ConfigChanged = Callable[[object], object]
@@ -45,9 +47,27 @@ def build_tasks(context: BuildContext, config_changed: ConfigChanged) -> Iterato
            "actions": [partial(build_steps.netmap_step, build_dir)],
            "file_dep": [str(p) for p in [*kernel_sources, context.header]],
            "targets": [str(module)], "uptodate": [config_changed(_modules_config(context))]}
-    yield {"name": "modules", "doc": "build every kernel module", "actions": None,
-           "task_dep": ["build:netmap"]}
+    drivers = list(_driver_tasks(context, config_changed))
+    names = [f"build:{task['name']}" for task in drivers]  # before doit renames them
+    yield from drivers
+    yield {"name": "modules", "doc": "build netmap.ko and the patched drivers", "actions": None,
+           "task_dep": ["build:netmap", *names]}
     yield from _userspace_tasks(context, config_changed)
+
+
+def _driver_tasks(context: BuildContext, config_changed: ConfigChanged) -> Iterator[Task]:
+    plans = context.configuration.get("driver_builds") or {}
+    assert isinstance(plans, dict)
+    for name, plan in plans.items():
+        driver = by_name(name)
+        assert driver is not None
+        deps = [plan["patch"], str(context.header),
+                *(str(driver.home / glue) for glue in driver.glue)]
+        yield {"name": f"driver-{name}", "doc": f"patch and build the {name} driver",
+               "actions": [partial(build_steps.driver_step, context.build_dir, name)],
+               "file_dep": deps, "task_dep": ["build:netmap"],
+               "targets": [str(p) for p in module_paths(context, driver)],
+               "uptodate": [config_changed({**_modules_config(context), "plan": plan})]}
 
 
 def _userspace_tasks(context: BuildContext, config_changed: ConfigChanged) -> Iterator[Task]:

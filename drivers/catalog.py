@@ -1,47 +1,35 @@
-"""The drivers netmap can patch, as data: name, Kconfig symbol, kernel folder.
-
-``upstream`` is the name upstream's configure uses (``r8169.c``,
-``virtio_net.c``), accepted on the command line too.  Patches, glue headers
-and driver-specific probes are attached by the driver engine.
-"""
+"""Every driver record, in upstream's order; the one place that lists them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from drivers import (
+    e1000,
+    e1000e,
+    forcedeth,
+    i40e,
+    ice,
+    igb,
+    igc,
+    ixgbe,
+    ixgbevf,
+    realtek,
+    stmmac,
+    veth,
+    virtio_net,
+    vmxnet3,
+)
+from drivers.record import Driver
 
-
-@dataclass(frozen=True)
-class DriverEntry:
-    name: str
-    kconfig: str
-    folder: str
-    upstream: str
-    external: bool = False  # upstream fetches these sources from the network
-
-
-DRIVERS: tuple[DriverEntry, ...] = (
-    DriverEntry("stmmac", "CONFIG_STMMAC_ETH", "drivers/net/ethernet/stmicro/stmmac", "stmmac"),
-    DriverEntry("realtek", "CONFIG_R8169", "drivers/net/ethernet/realtek", "r8169.c"),
-    DriverEntry("virtio_net", "CONFIG_VIRTIO_NET", "drivers/net", "virtio_net.c", True),
-    DriverEntry("forcedeth", "CONFIG_FORCEDETH", "drivers/net/ethernet/nvidia", "forcedeth.c"),
-    DriverEntry("veth", "CONFIG_VETH", "drivers/net", "veth.c"),
-    DriverEntry("e1000", "CONFIG_E1000", "drivers/net/ethernet/intel/e1000", "e1000"),
-    DriverEntry("e1000e", "CONFIG_E1000E", "drivers/net/ethernet/intel/e1000e", "e1000e", True),
-    DriverEntry("igb", "CONFIG_IGB", "drivers/net/ethernet/intel/igb", "igb", True),
-    DriverEntry("igc", "CONFIG_IGC", "drivers/net/ethernet/intel/igc", "igc"),
-    DriverEntry("ixgbe", "CONFIG_IXGBE", "drivers/net/ethernet/intel/ixgbe", "ixgbe", True),
-    DriverEntry("ixgbevf", "CONFIG_IXGBEVF", "drivers/net/ethernet/intel/ixgbevf", "ixgbevf", True),
-    DriverEntry("ice", "CONFIG_ICE", "drivers/net/ethernet/intel/ice", "ice", True),
-    DriverEntry("i40e", "CONFIG_I40E", "drivers/net/ethernet/intel/i40e", "i40e", True),
-    DriverEntry("vmxnet3", "CONFIG_VMXNET3", "drivers/net/vmxnet3", "vmxnet3"),
-    DriverEntry(
-        "mlx5", "CONFIG_MLX5_CORE", "drivers/net/ethernet/mellanox/mlx5/core", "mlx5", True
-    ),
+DRIVERS: tuple[Driver, ...] = tuple(
+    module.DRIVER
+    for module in (stmmac, realtek, virtio_net, forcedeth, veth, e1000, e1000e, igb, igc,
+                   ixgbe, ixgbevf, ice, i40e, vmxnet3)
 )
 
 
-def by_name(name: str) -> DriverEntry | None:
-    for entry in DRIVERS:
-        if name in (entry.name, entry.upstream):
-            return entry
+def by_name(name: str) -> Driver | None:
+    """A driver by our name or upstream's (``r8169.c``, ``virtio_net.c``)."""
+    for driver in DRIVERS:
+        if name in (driver.name, driver.upstream_name):
+            return driver
     return None

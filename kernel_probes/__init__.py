@@ -139,5 +139,6 @@ def all_probes(drivers: list[str]) -> list[AnyProbe]:
     """Generic probes, then those of the given drivers, then the symbol lookups."""
     records: list[AnyProbe] = list(generic_probes())
     for driver in drivers:
-        records += DRIVER_PROBES[driver].probes
+        if driver in DRIVER_PROBES:
+            records += DRIVER_PROBES[driver].probes
     return records + list(SYMBOLS)

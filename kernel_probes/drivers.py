@@ -1,11 +1,12 @@
 """Driver-specific probes: they build against a driver's copied sources (or, for
 virtio_net.c, test APIs only that driver uses) and run only when that driver is
-selected.  Keyed by upstream's driver names (``r8169.c``, ``virtio_net.c``).
+selected.  Keyed by our driver names (upstream's ``r8169.c`` is ``realtek``,
+``virtio_net.c`` is ``virtio_net``).
 
 Ported from upstream netmap's LINUX/configure at 89607e1406c1, in its order.
 Each ``code`` is the heredoc body as the shell writes it (loops expanded), with
 only the common leading indentation removed, so answers stay comparable with
-upstream's compile by compile.
+upstream's compile by compile; the one exception is realtek's include (see there).
 Some bodies indent with both tabs and spaces; they are kept as they are, hence
 their ``noqa: E101``.
 """
@@ -63,11 +64,12 @@ void dummy(struct e1000_adapter *adapter)
             ),
         ),
     ),
-    "r8169.c": ProbeSet(
-        area="r8169.c",
+    "realtek": ProbeSet(
+        area="realtek",
         probes=(
-            # upstream's r8169 block sets no DRIVERTEST: its probes join the e1000e batch when
-            # e1000e is enabled, the main batch otherwise; they are still added only when r8169.c is
+            # upstream includes "r8169.c", which no kernel since 5.x has (the driver became
+            # drivers/net/ethernet/realtek/r8169_main.c), and runs these in the e1000e batch;
+            # here they belong to the realtek driver and include its real source
             Probe(
                 "rtl_open",
                 note=(
@@ -75,9 +77,9 @@ void dummy(struct e1000_adapter *adapter)
                 ),
                 on_success=(define("RTL_OPEN", "rtl8169_open"),),
                 on_failure=(define("RTL_OPEN", "rtl_open"),),
-                driver="r8169.c",
+                driver="realtek",
                 code="""\
-#include "r8169.c"
+#include "realtek/r8169_main.c"
 
 static int dummy(struct net_device *dev) {
 	return rtl8169_open(dev);
@@ -88,9 +90,9 @@ static int dummy(struct net_device *dev) {
                 "rtl_wfq",
                 note="r8169 has rtl8169_wait_for_quiescence (older drivers)",
                 on_success=(have("RTL_WFQ"),),
-                driver="r8169.c",
+                driver="realtek",
                 code="""\
-#include "r8169.c"
+#include "realtek/r8169_main.c"
 
 static void dummy(struct net_device *dev) {
 	rtl8169_wait_for_quiescence(dev);
@@ -269,8 +271,8 @@ dummy(struct ixgbevf_adapter *adapter) {
             ),
         ),
     ),
-    "virtio_net.c": ProbeSet(
-        area="virtio_net.c",
+    "virtio_net": ProbeSet(
+        area="virtio_net",
         probes=(
             # upstream sets DRIVERTEST empty here: these probes build in the main batch, but only
             # when virtio_net.c is enabled.  ${VNETDIR} is expanded as for the kernel's own
@@ -279,7 +281,7 @@ dummy(struct ixgbevf_adapter *adapter) {
                 "virtio_net_hdr_from_skb_5args",
                 note="virtio_net_hdr_from_skb with both has_data_valid and vlan_hlen (4.1x)",
                 on_success=(define("VIRTIO_NET_HDR_FROM_SKB_5ARGS"),),
-                driver="virtio_net.c",
+                driver="virtio_net",
                 code="""\
 #include <linux/virtio_net.h>
 
@@ -295,7 +297,7 @@ dummy(const struct sk_buff *skb, struct virtio_net_hdr *hdr,
                 "virtio_net_hdr_from_skb_4args",
                 note="virtio_net_hdr_from_skb with has_data_valid but no vlan_hlen (4.1x)",
                 on_success=(define("VIRTIO_NET_HDR_FROM_SKB_4ARGS"),),
-                driver="virtio_net.c",
+                driver="virtio_net",
                 code="""\
 #include <linux/virtio_net.h>
 
@@ -311,7 +313,7 @@ dummy(const struct sk_buff *skb, struct virtio_net_hdr *hdr,
                 "virtio_net_hdr_from_skb_3args",
                 note="virtio_net_hdr_from_skb(skb, hdr, little_endian), its first form (4.9)",
                 on_success=(define("VIRTIO_NET_HDR_FROM_SKB_3ARGS"),),
-                driver="virtio_net.c",
+                driver="virtio_net",
                 code="""\
 #include <linux/virtio_net.h>
 
@@ -326,7 +328,7 @@ dummy(const struct sk_buff *skb, struct virtio_net_hdr *hdr,
                 "find_vqs_ctx_arg",
                 note="virtio_config_ops.find_vqs with the ctx argument (4.12)",
                 on_success=(have("FIND_VQS_CTX_ARG"),),
-                driver="virtio_net.c",
+                driver="virtio_net",
                 code="""\
 #include <linux/virtio_config.h>
 
@@ -343,7 +345,7 @@ dummy(struct virtio_config_ops *ops, const bool *ctx,
                 "find_vqs_irqaff_arg",
                 note="virtio_config_ops.find_vqs with the irq_affinity argument but no ctx (4.11)",
                 on_success=(have("FIND_VQS_IRQAFF_ARG"),),
-                driver="virtio_net.c",
+                driver="virtio_net",
                 code="""\
 #include <linux/virtio_config.h>
 
@@ -359,7 +361,7 @@ dummy(struct virtio_config_ops *ops, struct irq_affinity *desc)
                 "virtio_byteorder",
                 note="linux/virtio_byteorder.h, from the virtio 1.0 endianness work (3.19)",
                 on_success=(have("VIRTIO_BYTEORDER"),),
-                driver="virtio_net.c",
+                driver="virtio_net",
                 code="""\
 #include <linux/virtio_byteorder.h>
 
@@ -374,7 +376,7 @@ dummy(bool little_endian, __virtio16 val)
                 "virtio_is_little_endian",
                 note="virtio_is_little_endian (virtio 1.0 support)",
                 on_success=(have("VIRTIO_IS_LITTLE_ENDIAN"),),
-                driver="virtio_net.c",
+                driver="virtio_net",
                 code="""\
 #include <linux/virtio_config.h>
 
@@ -389,7 +391,7 @@ dummy(struct virtio_device *vdev)
                 "virtio_memory_accessors",
                 note="virtio16_to_cpu and the other virtio 1.0 memory accessors",
                 on_success=(have("VIRTIO_MEMORY_ACCESSORS"),),
-                driver="virtio_net.c",
+                driver="virtio_net",
                 code="""\
 #include <linux/virtio_config.h>
 
@@ -404,7 +406,7 @@ dummy(struct virtio_device *vdev)
                 "virtio_driver_feature_table_legacy",
                 note="virtio_driver.feature_table_legacy (virtio 1.0 support)",
                 on_success=(have("VIRTIO_DRIVER_FEATURE_TABLE_LEGACY"),),
-                driver="virtio_net.c",
+                driver="virtio_net",
                 code="""\
 #include <linux/virtio.h>
 
@@ -419,7 +421,7 @@ dummy(struct virtio_driver *vdr)
                 "virtio_device_ready",
                 note="virtio_device_ready (3.19)",
                 on_success=(have("VIRTIO_DEVICE_READY"),),
-                driver="virtio_net.c",
+                driver="virtio_net",
                 code="""\
 #include <linux/virtio_config.h>
 
@@ -434,7 +436,7 @@ dummy(struct virtio_device *vdev)
                 "virtqueue_is_broken",
                 note="virtqueue_is_broken (3.1x)",
                 on_success=(have("VIRTQUEUE_IS_BROKEN"),),
-                driver="virtio_net.c",
+                driver="virtio_net",
                 code="""\
 #include <linux/virtio.h>
 
@@ -449,7 +451,7 @@ dummy(struct virtqueue *vq)
                 "skb_coalesce_rx_frag",
                 note="skb_coalesce_rx_frag (3.1x, used by virtio_net's mergeable buffers)",
                 on_success=(have("SKB_COALESCE_RX_FRAG"),),
-                driver="virtio_net.c",
+                driver="virtio_net",
                 code="""\
 #include <linux/skbuff.h>
 
@@ -465,7 +467,7 @@ dummy(struct sk_buff *skb, int i, int size,
                 "virtio_config_accessors",
                 note="virtio_cread16 and the typed config space accessors (3.1x)",
                 on_success=(have("VIRTIO_CONFIG_ACCESSORS"),),
-                driver="virtio_net.c",
+                driver="virtio_net",
                 code="""\
 #include <linux/virtio_config.h>
 
@@ -480,7 +482,7 @@ dummy(struct virtio_device *vdev, unsigned int offset)
                 "u64_stats_init",
                 note="u64_stats_init (3.13, lockdep-aware u64_stats_sync)",
                 on_success=(have("U64_STATS_INIT"),),
-                driver="virtio_net.c",
+                driver="virtio_net",
                 code="""\
 #include <linux/u64_stats_sync.h>
 
@@ -495,7 +497,7 @@ dummy(struct u64_stats_sync *syncp)
                 "napi_hash_del",
                 note="napi_hash_del, removed in 5.x once netif_napi_del took care of it",
                 on_success=(have("NAPI_HASH_DEL"),),
-                driver="virtio_net.c",
+                driver="virtio_net",
                 code="""\
 #include <linux/netdevice.h>
 
@@ -510,7 +512,7 @@ dummy(struct napi_struct *napi)
                 "virtio_cb_delayed",
                 note="virtqueue_enable_cb_delayed (3.x)",
                 on_success=(define("VIRTIO_CB_DELAYED"),),
-                driver="virtio_net.c",
+                driver="virtio_net",
                 code="""\
 #include <linux/virtio.h>
 
@@ -524,7 +526,7 @@ dummy(struct virtqueue *vq) {
                 "virtio_get_vrsize",
                 note="virtqueue_get_vring_size",
                 on_success=(define("VIRTIO_GET_VRSIZE"),),
-                driver="virtio_net.c",
+                driver="virtio_net",
                 code="""\
 #include <linux/virtio.h>
 
@@ -538,7 +540,7 @@ dummy(struct virtqueue *vq) {
                 "virtio_free_pages",
                 note="virtio_net.c has free_receive_bufs(vi)",
                 on_success=(define("VIRTIO_FREE_PAGES"),),
-                driver="virtio_net.c",
+                driver="virtio_net",
                 code="""\
 	#include "virtio_net.c"
 
@@ -552,7 +554,7 @@ dummy(struct virtqueue *vq) {
                 "virtio_functions",
                 note="virtqueue_kick and the virtqueue_* functions that replaced the vq_ops table",
                 on_success=(define("VIRTIO_FUNCTIONS"),),
-                driver="virtio_net.c",
+                driver="virtio_net",
                 code="""\
 #include <linux/virtio.h>
 
@@ -570,7 +572,7 @@ dummy(struct virtqueue *vq) {
                     "virtqueue_add_sgs)"
                 ),
                 on_success=(define("VIRTIO_ADD_BUF", "virtqueue_add_buf"),),
-                driver="virtio_net.c",
+                driver="virtio_net",
                 code="""\
 #include <linux/virtio.h>
 
@@ -587,7 +589,7 @@ dummy(struct virtqueue *vq, struct scatterlist sg[],
                 "virtio_add_buf_gfp",
                 note="virtqueue_add_buf_gfp, the older name of virtqueue_add_buf with gfp",
                 on_success=(define("VIRTIO_ADD_BUF", "virtqueue_add_buf_gfp"),),
-                driver="virtio_net.c",
+                driver="virtio_net",
                 code="""\
 #include <linux/virtio.h>
 
@@ -604,7 +606,7 @@ dummy(struct virtqueue *vq, struct scatterlist sg[],
                 "virtio_multi_queue",
                 note="virtio_net.c has per-queue receive_queue arrays (multiqueue virtio_net, 3.8)",
                 on_success=(define("VIRTIO_MULTI_QUEUE"),),
-                driver="virtio_net.c",
+                driver="virtio_net",
                 code="""\
 	#include "virtio_net.c"
 
@@ -618,7 +620,7 @@ dummy(struct virtqueue *vq, struct scatterlist sg[],
                 "virtio_rq_num",
                 note="virtio_net.c receive_queue has a num field",
                 on_success=(define("VIRTIO_RQ_NUM"),),
-                driver="virtio_net.c",
+                driver="virtio_net",
                 code="""\
 	#include "virtio_net.c"
 
@@ -632,7 +634,7 @@ dummy(struct virtqueue *vq, struct scatterlist sg[],
                 "virtio_sg",
                 note="virtnet_info has rx_sg (virtio_net before multiqueue)",
                 on_success=(define("VIRTIO_SG"),),
-                driver="virtio_net.c",
+                driver="virtio_net",
                 code="""\
 	#include "virtio_net.c"
 
@@ -646,7 +648,7 @@ dummy(struct virtqueue *vq, struct scatterlist sg[],
                 "virtio_notify",
                 note="virtqueue_notify",
                 on_success=(define("VIRTIO_NOTIFY"),),
-                driver="virtio_net.c",
+                driver="virtio_net",
                 code="""\
 #include <linux/virtio.h>
 
@@ -660,7 +662,7 @@ dummy(struct virtqueue *_vq) {
                 "get_link_ksettings",
                 note="ethtool_ops.get_link_ksettings (4.6)",
                 on_success=(have("GET_LINK_KSETTINGS"),),
-                driver="virtio_net.c",
+                driver="virtio_net",
                 code="""\
 #include <linux/ethtool.h>
 

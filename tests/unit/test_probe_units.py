@@ -18,7 +18,8 @@ struct net_device *alloc(int n, void (*setup)(struct net_device *)) { return 0; 
 
 def test_only_leading_system_includes_are_mergeable():
     assert split_includes("#include <a.h>\nint x;") == (("<a.h>",), "int x;")
-    assert split_includes('#include "r8169.c"\nint x;') is None
+    assert split_includes('#include "realtek/r8169_main.c"\nint x;') == (
+        ('"realtek/r8169_main.c"',), "int x;")
     assert split_includes("#include <a.h>\n#pragma GCC diagnostic error \"-Wx\"\nint x;") is None
     assert split_includes("int x;\n#include <a.h>") is None
 

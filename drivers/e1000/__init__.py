@@ -1,0 +1,17 @@
+"""The e1000 driver: Intel PRO/1000 (QEMU's default NIC)."""
+
+from pathlib import Path
+
+from drivers.record import Driver
+
+DRIVER = Driver(
+    name="e1000",
+    kconfig="CONFIG_E1000",
+    folder="drivers/net/ethernet/intel/e1000",
+    modules=("e1000",),
+    upstream_name="e1000",
+    home=Path(__file__).parent,
+    upstream_patches="e1000",
+    note="Intel PRO/1000 (QEMU's default NIC)",
+    replaces=("e1000",),
+)

@@ -1,0 +1,17 @@
+"""The e1000e driver: Intel PRO/1000 PCIe."""
+
+from pathlib import Path
+
+from drivers.record import Driver
+
+DRIVER = Driver(
+    name="e1000e",
+    kconfig="CONFIG_E1000E",
+    folder="drivers/net/ethernet/intel/e1000e",
+    modules=("e1000e",),
+    upstream_name="e1000e",
+    home=Path(__file__).parent,
+    upstream_patches="e1000e",
+    note="Intel PRO/1000 PCIe",
+    replaces=("e1000e",),
+)

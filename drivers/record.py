@@ -1,0 +1,61 @@
+"""The record a driver is declared with: everything the engine needs, as data.
+
+Versions are kernel versions (``"6.1"``, ``"6.12"``); a patch covers
+``[since, until)``, ``until=None`` meaning "and every later kernel".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from packaging.version import Version
+
+
+@dataclass(frozen=True)
+class Patch:
+    """One of our patches, relative to the driver's module directory (``-p1``)."""
+
+    file: str
+    since: str
+    until: str | None = None
+
+    def covers(self, version: Version) -> bool:
+        if version < Version(self.since):
+            return False
+        return self.until is None or version < Version(self.until)
+
+
+@dataclass(frozen=True)
+class Driver:
+    """A NIC driver netmap can patch.
+
+    ``folder`` is the kernel source folder; ``source_file`` is set for drivers
+    that are one file of a shared folder (veth.c in drivers/net), copied alone.
+    ``modules`` are the ``.ko`` to build (the realtek folder also holds 8139cp,
+    8139too and atp: we build r8169 only).  ``upstream_patches`` names the
+    driver in the pinned netmap tree's ``LINUX/final-patches``; ``patches`` are
+    ours and win where both cover a kernel.
+    """
+
+    name: str
+    kconfig: str
+    folder: str
+    modules: tuple[str, ...]
+    upstream_name: str
+    home: Path  # this record's folder in the repo (our patches and glue live there)
+    source_file: str | None = None
+    patches: tuple[Patch, ...] = ()
+    upstream_patches: str | None = None
+    glue: tuple[str, ...] = ()
+    note: str = ""
+    replaces: tuple[str, ...] = field(default=())  # in-tree modules it stands in for
+
+    @property
+    def tree_name(self) -> str:
+        """The name of the copied sources in the patch root (upstream's layout)."""
+        return self.source_file or Path(self.folder).name
+
+    def our_patch(self, version: Version) -> Patch | None:
+        matches = [patch for patch in self.patches if patch.covers(version)]
+        return matches[-1] if matches else None
