@@ -8,6 +8,7 @@ the top Makefile are kept, cached per tarball.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tarfile
 from dataclasses import dataclass
@@ -27,6 +28,12 @@ class KernelSources:
     version: Version
     origin: str
     warning: str | None = None
+
+
+def sources_cache_root() -> Path:
+    """Extracted driver folders (shared by all build dirs; not probe answers)."""
+    explicit = os.environ.get("NETMAP_BUILD_SOURCES_CACHE")
+    return Path(explicit) if explicit else cache_root() / "kernel-sources"
 
 
 def debian_tarball(kernel: KernelTree) -> Path:
@@ -62,7 +69,7 @@ def extract_folders(tarball: Path, folders: list[str]) -> Path:
     """The given folders (and the top Makefile) of ``tarball``, extracted once and cached."""
     stat = tarball.stat()
     key = digest([str(tarball.resolve()), stat.st_size, stat.st_mtime_ns, sorted(folders)])
-    target = cache_root() / "kernel-sources" / key[:16]
+    target = sources_cache_root() / key[:16]
     with locked(target.with_suffix(".lock")):
         if not (target / "Makefile").is_file():
             _extract(tarball, folders, target)

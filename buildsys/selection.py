@@ -40,10 +40,10 @@ class Selection:
 
 def select_all(options: Options, kernel: KernelTree, netmap: Path, log_dir: Path) -> Selection:
     selection = Selection()
-    requested = [d for d in DRIVERS if d.name in options.drivers]
-    if requested:
+    if any(d.name in options.drivers for d in DRIVERS):
+        # every driver's folder at once: one pass over the tarball serves any selection
         selection.kernel_sources = find_sources(options.kernel_sources, kernel,
-                                                [source_path(d) for d in requested])
+                                                [source_path(d) for d in DRIVERS])
     chooser = _Chooser(options, kernel, selection, netmap, log_dir)
     for driver in DRIVERS:
         choice = chooser.choose(driver)

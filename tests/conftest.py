@@ -13,9 +13,17 @@ SHARED = Path(os.environ.get("NETMAP_BUILD_SHARED", REPO.parent / "shared"))
 NETMAP_TARBALL = SHARED / "netmap" / "netmap-89607e1406c1.tar.gz"
 
 
+@pytest.fixture(scope="session")
+def sources_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Kernel driver sources extracted once per session (one xz pass is ~25 s)."""
+    return tmp_path_factory.mktemp("kernel-sources")
+
+
 @pytest.fixture(autouse=True)
-def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
+                  sources_cache: Path) -> Path:
     """Every test gets its own probe cache (never the user's)."""
     cache = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("NETMAP_BUILD_CACHE", str(cache))
+    monkeypatch.setenv("NETMAP_BUILD_SOURCES_CACHE", str(sources_cache))
     return cache

@@ -1,0 +1,93 @@
+"""Patched drivers on real Debian 6.1 and 6.12 sources: realtek, e1000, virtio_net."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from buildsys.elfcheck import read_elf, undefined_symbols
+from buildsys.errors import UserError
+from buildsys.kernel import load_kernel
+from buildsys.kernel_sources import find_sources
+from buildsys.options import Options
+from buildsys.selection import select_all, source_path
+from drivers.catalog import DRIVERS
+from tests.conftest import NETMAP_TARBALL
+from tests.kernel.conftest import SERIES, header_tree, run_doit
+
+pytestmark = pytest.mark.kernel
+NETMAP_HOOKS = {"netmap_rx_irq", "netmap_tx_irq", "netmap_detach"}
+
+
+def configure(workdir: Path, series: str, *options: str, check: bool = True):
+    return run_doit(workdir, "configure", f"--kernel-dir={header_tree(series)}",
+                    f"--netmap-src={NETMAP_TARBALL}", "--build-dir=b", "--apps=pkt-gen",
+                    "--no-utils", *options, check=check)
+
+
+@pytest.fixture(scope="module", params=SERIES)
+def drivers_built(request, tmp_path_factory) -> tuple[str, Path]:
+    workdir = tmp_path_factory.mktemp(f"drivers-{request.param}")
+    configure(workdir, request.param, "--drivers=realtek,e1000,virtio_net")
+    run_doit(workdir, "build")
+    return request.param, workdir / "b"
+
+
+def test_selected_drivers_build_and_pass_the_elf_checks(drivers_built):
+    _series, build = drivers_built
+    report = json.loads((build / "build.json").read_text())["modules"]
+    for key in ("r8169.ko (realtek)", "e1000.ko (e1000)", "virtio_net.ko (virtio_net)"):
+        assert report[key]["status"] == "built", key
+        assert report[key]["check"]["missing_symbols"] == []
+    assert not any(name.startswith(("8139", "atp")) for name in report)
+
+
+def test_r8169_imports_netmap_hooks_and_uses_our_patch(drivers_built):
+    _series, build = drivers_built
+    module = build / "drivers/realtek/realtek/r8169.ko"
+    imported = undefined_symbols(read_elf(module))
+    assert NETMAP_HOOKS <= imported
+    assert any(name.startswith("netmap_attach") for name in imported)
+    configured = json.loads((build / "configure.json").read_text())
+    realtek = next(d for d in configured["drivers"] if d["name"] == "realtek")
+    assert realtek["selected"] and realtek["patch"].startswith("ours r8169_main-")
+    assert not (build / "drivers/realtek/realtek/8139too.ko").exists()
+
+
+def test_a_patch_that_does_not_apply_is_named_and_leaves_no_half_patched_tree(
+        tmp_path, sources_cache):
+    kernel = load_kernel(header_tree("6.12"))
+    extracted = find_sources("", kernel, [source_path(d) for d in DRIVERS])
+    assert extracted is not None
+    sources = tmp_path / "sources"
+    shutil.copytree(extracted.root, sources)
+    configure(tmp_path, "6.12", f"--kernel-sources={sources}", "--drivers=e1000,virtio_net")
+    main = sources / "drivers/net/ethernet/intel/e1000/e1000_main.c"
+    main.write_text(main.read_text().replace("e1000_clean_rx_irq(", "e1000_clean_rx_irq_x("))
+    result = run_doit(tmp_path, "build", check=False)
+    assert result.returncode != 0  # e1000 was named: its failure is fatal
+    assert "e1000 on 6.12" in result.stderr and "vanilla--e1000--" in result.stderr
+    assert "FAILED" in result.stderr
+    assert not (tmp_path / "b/drivers/e1000").exists()
+    assert not (tmp_path / "b/drivers/e1000.staging").exists()
+    report = json.loads((tmp_path / "b/build.json").read_text())["modules"]
+    assert report["virtio_net.ko (virtio_net)"]["status"] == "built"
+    assert report["netmap.ko"]["status"] == "built"
+
+
+def test_kernel_without_the_driver_skips_it_or_refuses_it_by_name(tmp_path):
+    kernel = load_kernel(header_tree("6.12"))
+    config = {k: v for k, v in kernel.config.items() if k != "CONFIG_R8169"}
+    no_r8169 = dataclasses.replace(kernel, config=config)
+    netmap = tmp_path / "netmap"
+    netmap.mkdir()
+    options = Options(drivers=["realtek", "e1000"])
+    choice = next(c for c in select_all(options, no_r8169, netmap, tmp_path).drivers
+                  if c.name == "realtek")
+    assert not choice.selected and "CONFIG_R8169 not set" in choice.reason
+    with pytest.raises(UserError, match="realtek"):
+        select_all(dataclasses.replace(options, drivers_named=True), no_r8169, netmap, tmp_path)
