@@ -24,7 +24,7 @@ pytestmark = pytest.mark.kernel
 
 def options_for(kernel_dir: Path, build_dir: Path) -> Options:
     return Options(kernel_dir=str(kernel_dir), netmap_src=str(NETMAP_TARBALL),
-                   build_dir=str(build_dir))
+                   build_dir=str(build_dir), drivers=[])
 
 
 def run_counts(config) -> tuple[int, int]:
@@ -77,7 +77,7 @@ def test_corrupt_cache_is_reported_and_rebuilt(tmp_path, monkeypatch, private_ca
 
 def test_two_kernels_side_by_side_and_concurrent_configures(tmp_path):
     trees = {series: header_tree(series) for series in ("6.1", "6.12")}
-    args = [f"--netmap-src={NETMAP_TARBALL}"]
+    args = [f"--netmap-src={NETMAP_TARBALL}", "--no-drivers"]
     for kernel_dir in trees.values():
         run_doit(tmp_path, "configure", f"--kernel-dir={kernel_dir}", *args)
     releases = sorted(p.name for p in (tmp_path / "build").iterdir() if p.is_dir())
@@ -101,7 +101,7 @@ def test_interrupted_configure_leaves_no_half_written_state(tmp_path, private_ca
     kernel_dir = header_tree("6.1")
     argv = [sys.executable, "-m", "doit", "-f", str(REPO / "dodo.py"), "-d", str(tmp_path),
             "--db-file", str(tmp_path / ".doit.db"), "configure", f"--kernel-dir={kernel_dir}",
-            f"--netmap-src={NETMAP_TARBALL}", "--build-dir=b"]
+            f"--netmap-src={NETMAP_TARBALL}", "--build-dir=b", "--no-drivers"]
     child = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL, start_new_session=True)
     build = tmp_path / "b"
@@ -115,6 +115,6 @@ def test_interrupted_configure_leaves_no_half_written_state(tmp_path, private_ca
     assert not list(private_cache.glob("probes/*.json")) or all(
         json.loads(p.read_text()) for p in private_cache.glob("probes/*.json"))
     result = run_doit(tmp_path, "configure", f"--kernel-dir={kernel_dir}",
-                      f"--netmap-src={NETMAP_TARBALL}", "--build-dir=b")
+                      f"--netmap-src={NETMAP_TARBALL}", "--build-dir=b", "--no-drivers")
     assert result.returncode == 0
     assert (build / "netmap_linux_config.h").read_text().rstrip().endswith("*/")
