@@ -40,7 +40,7 @@ def prepare_tree(context: BuildContext, driver: Driver, pristine: Path,
     staging = root.with_name(root.name + ".staging")
     shutil.rmtree(staging, ignore_errors=True)
     copy_tree(pristine, staging / driver.tree_name)
-    where = staging if patch.applies_in == "root" else staging / driver.tree_name
+    where = driver.patch_dir(staging, patch.applies_in)
     version = context.configuration["kernel"]["version"]  # type: ignore[index]
     log = context.build_dir / "logs" / f"patch-{driver.name}.log"
     try:

@@ -92,7 +92,7 @@ class _Chooser:
 def _dry_run(driver: Driver, patch: ChosenPatch, sources: KernelSources, log_dir: Path,
              selection: Selection) -> Choice:
     parent = (sources.root / source_path(driver)).parent
-    where = parent / driver.tree_name if patch.applies_in == "module" else parent
+    where = driver.patch_dir(parent, patch.applies_in)
     label = f"{patch.origin} {patch.path.name} {patch.range_text}".rstrip()
     try:
         apply_patch(patch, where, log_dir / f"patch-{driver.name}-check.log",

@@ -56,6 +56,10 @@ class Driver:
         """The name of the copied sources in the patch root (upstream's layout)."""
         return self.source_file or Path(self.folder).name
 
+    def patch_dir(self, root: Path, applies_in: str) -> Path:
+        """Where a patch applies: upstream's at the root, ours in the module directory."""
+        return root if applies_in == "root" or self.source_file else root / self.tree_name
+
     def our_patch(self, version: Version) -> Patch | None:
         matches = [patch for patch in self.patches if patch.covers(version)]
         return matches[-1] if matches else None

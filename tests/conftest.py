@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,10 +14,15 @@ SHARED = Path(os.environ.get("NETMAP_BUILD_SHARED", REPO.parent / "shared"))
 NETMAP_TARBALL = SHARED / "netmap" / "netmap-89607e1406c1.tar.gz"
 
 
-@pytest.fixture(scope="session")
-def sources_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Kernel driver sources extracted once per session (one xz pass is ~25 s)."""
-    return tmp_path_factory.mktemp("kernel-sources")
+@pytest.fixture(scope="session", autouse=True)
+def sources_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Kernel driver sources extracted once per session (one xz pass is ~25 s), and a
+    session probe cache for module-scoped fixtures: nothing goes to the user's cache."""
+    sources = tmp_path_factory.mktemp("kernel-sources")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NETMAP_BUILD_SOURCES_CACHE", str(sources))
+        patch.setenv("NETMAP_BUILD_CACHE", str(tmp_path_factory.mktemp("session-cache")))
+        yield sources
 
 
 @pytest.fixture(autouse=True)

@@ -12,9 +12,12 @@ DRIVER = Driver(
     upstream_name="r8169.c",
     home=Path(__file__).parent,
     patches=(
-        # 6.1 lacks the 8126A firmware lines and the LEDs block that 6.12 has
-        Patch("patches/r8169_main-6.1.diff", since="6.1", until="6.12"),
-        Patch("patches/r8169_main-6.12.diff", since="6.12", until="7.4"),
+        # The two differ in rtl_remove_one(): later kernels remove the LEDs before
+        # unregister_netdev() (r8169_remove_leds, about 6.9). Verified: 6.1.192 and
+        # 6.12.117 (build, ELF checks); 6.18.10 (applies with no fuzz). The fork's 6.11
+        # patch shows 6.11 has the LEDs lines, so it takes the second patch.
+        Patch("patches/r8169_main-6.1.diff", since="6.1", until="6.9"),
+        Patch("patches/r8169_main-6.12.diff", since="6.9", until="7.4"),
     ),
     glue=("if_re_netmap_linux.h",),
     note="Realtek RTL8169/8168/8125: r8169.ko only (the folder also holds 8139cp, 8139too, atp)",

@@ -20,7 +20,8 @@ from tests.conftest import NETMAP_TARBALL
 from tests.kernel.conftest import SERIES, header_tree, run_doit
 
 pytestmark = pytest.mark.kernel
-NETMAP_HOOKS = {"netmap_rx_irq", "netmap_tx_irq", "netmap_detach"}
+# netmap_tx_irq is a macro over netmap_rx_irq (netmap_kern.h): the ELF shows rx only
+NETMAP_HOOKS = {"netmap_rx_irq", "netmap_detach"}
 
 
 def configure(workdir: Path, series: str, *options: str, check: bool = True):
@@ -52,6 +53,9 @@ def test_r8169_imports_netmap_hooks_and_uses_our_patch(drivers_built):
     imported = undefined_symbols(read_elf(module))
     assert NETMAP_HOOKS <= imported
     assert any(name.startswith("netmap_attach") for name in imported)
+    patched = (build / "drivers/realtek/realtek/r8169_main.c").read_text()
+    rtl_tx = patched[patched.index("static void rtl_tx("):]
+    assert "netmap_tx_irq(" in rtl_tx[:rtl_tx.index("\n}\n")]
     configured = json.loads((build / "configure.json").read_text())
     realtek = next(d for d in configured["drivers"] if d["name"] == "realtek")
     assert realtek["selected"] and realtek["patch"].startswith("ours r8169_main-")
@@ -67,7 +71,7 @@ def test_a_patch_that_does_not_apply_is_named_and_leaves_no_half_patched_tree(
     shutil.copytree(extracted.root, sources)
     configure(tmp_path, "6.12", f"--kernel-sources={sources}", "--drivers=e1000,virtio_net")
     main = sources / "drivers/net/ethernet/intel/e1000/e1000_main.c"
-    main.write_text(main.read_text().replace("e1000_clean_rx_irq(", "e1000_clean_rx_irq_x("))
+    main.write_text("\n".join(main.read_text().splitlines()[:200]) + "\n")  # hunks lose context
     result = run_doit(tmp_path, "build", check=False)
     assert result.returncode != 0  # e1000 was named: its failure is fatal
     assert "e1000 on 6.12" in result.stderr and "vanilla--e1000--" in result.stderr
