@@ -75,6 +75,7 @@ def task_build() -> Any:
         yield task
 
     def summary() -> None:
+        build_report.prune(context.build_dir, tasks.expected_artifacts(context))
         build_report.summary(context.build_dir, commands_console())
 
     yield {"name": "summary", "doc": "print what was built", "actions": [summary],
@@ -91,3 +92,38 @@ def commands_console() -> Any:
     from buildsys.commands import console  # noqa: PLC0415
 
     return console()
+
+
+_PORT_PARAMS = [
+    {"name": "driver", "long": "driver", "default": "", "help": "the driver to port"},
+    {"name": "kernel_sources", "long": "kernel-sources", "default": "",
+     "help": "sources of the kernel to port to (DIR|TARBALL) [the configured ones]"},
+    {"name": "since", "long": "since", "default": "", "help": "first kernel the patch covers"},
+    {"name": "until", "long": "until", "default": "", "help": "first kernel it does not cover"},
+]
+
+
+@cli.guarded
+def _port(driver: str, kernel_sources: str, since: str, until: str) -> None:
+    from buildsys.commands import port_command  # noqa: PLC0415
+
+    port_command(_build_context(), driver, kernel_sources)
+
+
+@cli.guarded
+def _save(driver: str, kernel_sources: str, since: str, until: str) -> None:
+    from buildsys.commands import save_patch_command  # noqa: PLC0415
+
+    save_patch_command(_build_context(), driver, since, until)
+
+
+def task_port_driver() -> dict[str, Any]:
+    """Porting aid: a work tree with the nearest patch applied and its rejects shown."""
+    return {"basename": "port-driver", "actions": [_port], "params": _PORT_PARAMS,
+            "uptodate": [False], "verbosity": 2}
+
+
+def task_save_patch() -> dict[str, Any]:
+    """Porting aid: save the edited work tree as a new patch with its version range."""
+    return {"basename": "save-patch", "actions": [_save], "params": _PORT_PARAMS,
+            "uptodate": [False], "verbosity": 2}

@@ -42,6 +42,16 @@ def forget(build_dir: Path) -> None:
     (build_dir / REPORT).unlink(missing_ok=True)
 
 
+def prune(build_dir: Path, expected: dict[str, set[str]]) -> None:
+    """Forget what an earlier configuration built but this one does not."""
+    with locked(build_dir / ".build.json.lock"):
+        data = read(build_dir)
+        kept = {kind: {name: entry for name, entry in data.get(kind, {}).items()
+                       if name in expected.get(kind, set())} for kind in ("modules", "userspace")}
+        if kept != data:
+            write_atomic(build_dir / REPORT, json.dumps(kept, indent=1, sort_keys=True) + "\n")
+
+
 def summary(build_dir: Path, console: Console) -> None:
     data = read(build_dir)
     table = Table(title=f"netmap build: {build_dir}")

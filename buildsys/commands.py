@@ -16,8 +16,9 @@ from rich.progress import (
 )
 
 from apps import APPS
-from buildsys import cli, outputs
+from buildsys import cli, outputs, porting
 from buildsys.configure import configure
+from buildsys.context import BuildContext
 from buildsys.errors import UserError
 from buildsys.options import TOGGLED_SUBSYSTEMS, from_params
 from drivers.catalog import DRIVERS
@@ -49,3 +50,28 @@ def configure_command(params: dict[str, Any], argv: list[str]) -> None:
 
         config = configure(from_params(params), advance)
     outputs.summary(config, out)
+
+
+def port_command(context: BuildContext, driver: str, kernel_sources: str) -> None:
+    if not driver:
+        raise UserError("which driver?", "pass --driver=NAME (doit configure --show-drivers)")
+    tree = porting.port_driver(context, driver, kernel_sources)
+    out = console()
+    out.print(f"pristine sources: {tree.pristine}\nwork tree:        {tree.work}")
+    if tree.patch is None:
+        out.print("no patch to start from: add the netmap hooks by hand")
+        return
+    out.print(f"applied {tree.patch} with no fuzz")
+    for reject in tree.rejects:
+        out.print(f"[yellow]reject[/]: {reject}")
+    out.print(f"fold the rejects into the work tree, delete them, then: doit save-patch "
+              f"--driver={driver} --since=X.Y [--until=X.Y]")
+
+
+def save_patch_command(context: BuildContext, driver: str, since: str, until: str) -> None:
+    if not driver or not since:
+        raise UserError("which driver and range?", "pass --driver=NAME --since=X.Y [--until=X.Y]")
+    target = porting.save_patch(context, driver, since, until or None)
+    record = f'Patch("patches/{target.name}", since="{since}"'
+    record += f', until="{until}")' if until else ")"
+    console().print(f"saved {target}\nadd to drivers/{driver}/__init__.py patches: {record}")

@@ -41,7 +41,8 @@ def debian_tarball(kernel: KernelTree) -> Path:
     return Path(f"/usr/src/linux-source-{major}.{minor}.tar.xz")
 
 
-def find_sources(given: str, kernel: KernelTree, folders: list[str]) -> KernelSources | None:
+def find_sources(given: str, kernel: KernelTree, folders: list[str],
+                 same_series: bool = True) -> KernelSources | None:
     """The sources to copy drivers from, or None when there are none to be had."""
     path = Path(given) if given else debian_tarball(kernel)
     if not path.exists():
@@ -51,10 +52,12 @@ def find_sources(given: str, kernel: KernelTree, folders: list[str]) -> KernelSo
         return None
     root = path if path.is_dir() else extract_folders(path, folders)
     version = read_version(root)
-    return KernelSources(root, version, str(path), _check_versions(kernel, version, path))
+    if not same_series:  # the porting aid: sources of a kernel we have no headers for
+        return KernelSources(root, version, str(path))
+    return KernelSources(root, version, str(path), check_versions(kernel, version, path))
 
 
-def _check_versions(kernel: KernelTree, version: Version, path: Path) -> str | None:
+def check_versions(kernel: KernelTree, version: Version, path: Path) -> str | None:
     if version.release[:2] != kernel.version.release[:2]:
         raise UserError(f"kernel sources {path} are {version}, the kernel is {kernel.version}",
                         f"install linux-source-{kernel.version.major}.{kernel.version.minor} "

@@ -98,6 +98,21 @@ def _userspace_tasks(context: BuildContext, config_changed: ConfigChanged) -> It
            "task_dep": ["build:libnetmap", *app_tasks]}
 
 
+def expected_artifacts(context: BuildContext) -> dict[str, set[str]]:
+    """The build.json entries this configuration makes."""
+    options = context.options
+    modules = {f"{options.mod_name}.ko"}
+    plans = context.configuration.get("driver_builds") or {}
+    assert isinstance(plans, dict)
+    for name in plans:
+        driver = by_name(name)
+        assert driver is not None
+        modules |= {f"{module}.ko ({name})" for module in driver.modules}
+    userspace = {"libnetmap", *(a.name for a in APPS if a.name in options.apps)}
+    userspace |= {"utils"} if options.utils else set()
+    return {"modules": modules, "userspace": userspace}
+
+
 def missing_configuration(reason: Callable[[], None]) -> Iterator[Task]:
     yield {"name": "netmap", "doc": "(run doit configure first)", "actions": [reason],
            "uptodate": [False]}

@@ -9,13 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from buildsys import porting
+from buildsys.context import load_context
 from buildsys.elfcheck import read_elf, undefined_symbols
 from buildsys.errors import UserError
 from buildsys.kernel import load_kernel
 from buildsys.kernel_sources import find_sources
 from buildsys.options import Options
 from buildsys.selection import select_all, source_path
-from drivers.catalog import DRIVERS
+from drivers.catalog import DRIVERS, by_name
 from tests.conftest import NETMAP_TARBALL
 from tests.kernel.conftest import SERIES, header_tree, run_doit
 
@@ -95,3 +97,26 @@ def test_kernel_without_the_driver_skips_it_or_refuses_it_by_name(tmp_path):
     assert not choice.selected and "CONFIG_R8169 not set" in choice.reason
     with pytest.raises(UserError, match="realtek"):
         select_all(dataclasses.replace(options, drivers_named=True), no_r8169, netmap, tmp_path)
+
+
+def test_porting_aid_prepares_a_tree_and_saves_a_ranged_patch(drivers_built, tmp_path,
+                                                               monkeypatch):
+    _series, build = drivers_built
+    context = load_context(build)
+    realtek = dataclasses.replace(by_name("realtek"), home=tmp_path)
+    (tmp_path / "patches").mkdir()
+    for patch in realtek.patches:
+        shutil.copy(by_name("realtek").home / patch.file, tmp_path / patch.file)
+    monkeypatch.setattr(porting, "by_name", lambda name: realtek)
+    tree = porting.port_driver(context, "realtek")
+    assert tree.patch is not None and tree.rejects == []
+    main = tree.work / "realtek" / "r8169_main.c"
+    assert "netmap_rx_irq" in main.read_text()
+    with pytest.raises(UserError, match="rej"):
+        (tree.work / "realtek" / "r8169_main.c.rej").write_text("x")
+        porting.save_patch(context, "realtek", "6.13", "7.0")
+    (tree.work / "realtek" / "r8169_main.c.rej").unlink()
+    saved = porting.save_patch(context, "realtek", "6.13", "7.0")
+    assert saved.parent == tmp_path / "patches"
+    text = saved.read_text()
+    assert text.startswith("--- a/r8169_main.c") and "+#include <if_re_netmap_linux.h>" in text

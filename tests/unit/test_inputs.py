@@ -9,10 +9,12 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from packaging.version import Version
 
 from buildsys import sources
 from buildsys.errors import UserError
 from buildsys.kernel import load_kernel
+from buildsys.kernel_sources import check_versions
 from buildsys.options import from_params
 from buildsys.sources import prepare
 from tests.conftest import REPO
@@ -150,3 +152,13 @@ def test_default_sources_without_git_access_say_how_to_pass_them(tmp_path, monke
     with pytest.raises(UserError, match="cannot fetch netmap") as error:
         sources.prepare("", tmp_path / "build")
     assert "--netmap-src" in error.value.remedy
+
+
+def test_sources_of_another_patch_level_warn_and_another_series_is_refused(tmp_path):
+    kernel = load_kernel(fake_kernel(tmp_path / "k"))  # 6.12.3
+    warning = check_versions(kernel, Version("6.12.1"), tmp_path / "src.tar.xz")
+    assert warning and "6.12.1" in warning and "6.12.3" in warning
+    assert check_versions(kernel, Version("6.12.3"), tmp_path) is None
+    with pytest.raises(UserError, match=r"are 6\.1\.5, the kernel is 6\.12\.3") as error:
+        check_versions(kernel, Version("6.1.5"), tmp_path / "src.tar.xz")
+    assert "linux-source-6.12" in error.value.remedy
