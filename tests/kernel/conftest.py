@@ -39,8 +39,9 @@ def upstream_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def run_upstream_configure(tree: Path, kernel_dir: Path, workdir: Path, *options: str) -> str:
     workdir.mkdir(parents=True)
     argv = [str(tree / "LINUX" / "configure"), f"--kernel-dir={kernel_dir}", *options]
-    subprocess.run(argv, cwd=workdir, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, check=True, timeout=900)
+    with (workdir / "configure.out").open("w") as report:  # its closing report
+        subprocess.run(argv, cwd=workdir, stdin=subprocess.DEVNULL, stdout=report,
+                       stderr=subprocess.STDOUT, check=True, timeout=900)
     return (workdir / "netmap_linux_config.h").read_text()
 
 
