@@ -71,7 +71,7 @@ def task_build() -> Any:
         return
     for task in tasks.build_tasks(context, config_changed):
         task["actions"] = [cli.guarded(a) for a in task["actions"] or []] or None
-        task.setdefault("clean", [tasks.clean_action(context.build_dir)])
+        task.setdefault("clean", True)  # its targets; the summary task clears the rest
         yield task
 
     def summary() -> None:
@@ -79,7 +79,8 @@ def task_build() -> Any:
         build_report.summary(context.build_dir, commands_console())
 
     yield {"name": "summary", "doc": "print what was built", "actions": [summary],
-           "task_dep": ["build:modules", "build:apps"], "uptodate": [False], "verbosity": 2}
+           "task_dep": ["build:modules", "build:apps"], "uptodate": [False], "verbosity": 2,
+           "clean": [tasks.clean_action(context.build_dir)]}
 
 
 if "configure" in sys.argv[1:]:

@@ -10,7 +10,7 @@ from pathlib import Path
 from buildsys import confighdr, probing, sources
 from buildsys.errors import UserError
 from buildsys.kernel import KernelTree, fingerprint, load_kernel
-from buildsys.locking import locked
+from buildsys.locking import locked, write_atomic
 from buildsys.model import Configuration, ProbeOutcome
 from buildsys.options import Options
 from buildsys.outputs import write_outputs
@@ -50,8 +50,7 @@ def configure(options: Options, progress: probing.Progress | None = None) -> Con
         options.record(build_dir)
         config.seconds = time.monotonic() - started
         write_outputs(config)
-    LAST_POINTER.parent.mkdir(exist_ok=True)
-    LAST_POINTER.write_text(str(build_dir) + "\n")
+    write_atomic(LAST_POINTER, str(build_dir) + "\n")
     return config
 
 
