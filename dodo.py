@@ -128,3 +128,40 @@ def task_save_patch() -> dict[str, Any]:
     """Porting aid: save the edited work tree as a new patch with its version range."""
     return {"basename": "save-patch", "actions": [_save], "params": _PORT_PARAMS,
             "uptodate": [False], "verbosity": 2}
+
+
+_INSTALL_PARAMS = [
+    {"name": "destdir", "long": "destdir", "default": "",
+     "help": "staging dir for apps, library, headers, man pages [configured]"},
+    {"name": "install_mod_path", "long": "install-mod-path", "default": "",
+     "help": "base dir for lib/modules/<release>/updates [configured, else /]"},
+    {"name": "prefix", "long": "prefix", "default": "", "help": "install prefix [configured]"},
+    {"name": "dry_run", "long": "dry-run", "type": bool, "default": False,
+     "help": "list what would be written, write nothing"},
+]
+
+
+@cli.guarded
+def _install(destdir: str, install_mod_path: str, prefix: str, dry_run: bool) -> None:
+    from buildsys.commands import install_command  # noqa: PLC0415
+
+    install_command(_build_context(), destdir, install_mod_path, prefix, dry_run)
+
+
+@cli.guarded
+def _uninstall(dry_run: bool) -> None:
+    from buildsys.commands import uninstall_command  # noqa: PLC0415
+
+    uninstall_command(_build_context(), dry_run)
+
+
+def task_install() -> dict[str, Any]:
+    """Install the built modules (updates/, then depmod), apps, libnetmap, headers, man pages."""
+    return {"actions": [_install], "params": _INSTALL_PARAMS, "uptodate": [False],
+            "verbosity": 2}
+
+
+def task_uninstall() -> dict[str, Any]:
+    """Remove exactly what doit install wrote (its manifest), then rerun depmod."""
+    return {"actions": [_uninstall], "params": [_INSTALL_PARAMS[-1]], "uptodate": [False],
+            "verbosity": 2}

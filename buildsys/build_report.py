@@ -38,6 +38,12 @@ def module_entry(path: Path, check: ModuleCheck | None, status: str, log: str) -
             "check": asdict(check) if check else None}
 
 
+def built_modules(build_dir: Path) -> list[Path]:
+    """Modules that built and passed their checks (the only ones ever installed)."""
+    return [Path(str(entry["path"])) for entry in read(build_dir).get("modules", {}).values()
+            if entry.get("status") == "built"]
+
+
 def forget(build_dir: Path) -> None:
     (build_dir / REPORT).unlink(missing_ok=True)
 

@@ -16,7 +16,7 @@ from rich.progress import (
 )
 
 from apps import APPS
-from buildsys import cli, outputs, porting
+from buildsys import cli, install, outputs, porting
 from buildsys.configure import configure
 from buildsys.context import BuildContext
 from buildsys.errors import UserError
@@ -75,3 +75,26 @@ def save_patch_command(context: BuildContext, driver: str, since: str, until: st
     record = f'Patch("patches/{target.name}", since="{since}"'
     record += f', until="{until}")' if until else ")"
     console().print(f"saved {target}\nadd to drivers/{driver}/__init__.py patches: {record}")
+
+
+def install_command(context: BuildContext, destdir: str, mod_path: str, prefix: str,
+                    dry_run: bool) -> None:
+    where = install.targets(context, destdir, mod_path, prefix)
+    items, changed = install.install(context, where, dry_run)
+    out = console()
+    if dry_run:
+        for item in items:
+            out.print(f"{item.mode:04o} {item.destination}", soft_wrap=True)
+        out.print(f"{changed} of {len(items)} files would be written (dry run)")
+        return
+    out.print(f"installed {len(items)} files ({changed} written, the rest unchanged); "
+              f"manifest: {context.build_dir / install.MANIFEST}", soft_wrap=True)
+
+
+def uninstall_command(context: BuildContext, dry_run: bool) -> None:
+    files = install.uninstall(context, dry_run)
+    verb = "would remove" if dry_run else "removed"
+    out = console()
+    for path in files if dry_run else []:
+        out.print(path, soft_wrap=True)
+    out.print(f"{verb} {len(files)} files")
