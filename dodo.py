@@ -165,3 +165,31 @@ def task_uninstall() -> dict[str, Any]:
     """Remove exactly what doit install wrote (its manifest), then rerun depmod."""
     return {"actions": [_uninstall], "params": [_INSTALL_PARAMS[-1]], "uptodate": [False],
             "verbosity": 2}
+
+
+_DRY_RUN = [{"name": "dry_run", "long": "dry-run", "type": bool, "default": False,
+             "help": "print the exact commands, run nothing"}]
+
+
+@cli.guarded
+def _load(dry_run: bool) -> None:
+    from buildsys.commands import load_command  # noqa: PLC0415
+
+    load_command(_build_context(), dry_run)
+
+
+@cli.guarded
+def _unload(dry_run: bool) -> None:
+    from buildsys.commands import unload_command  # noqa: PLC0415
+
+    unload_command(_build_context(), dry_run)
+
+
+def task_load() -> dict[str, Any]:
+    """Replace the in-tree drivers with the netmap ones: rmmod, netmap.ko, drivers (root)."""
+    return {"actions": [_load], "params": _DRY_RUN, "uptodate": [False], "verbosity": 2}
+
+
+def task_unload() -> dict[str, Any]:
+    """Unload what doit load inserted and restore the in-tree drivers (root)."""
+    return {"actions": [_unload], "params": _DRY_RUN, "uptodate": [False], "verbosity": 2}

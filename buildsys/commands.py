@@ -16,7 +16,7 @@ from rich.progress import (
 )
 
 from apps import APPS
-from buildsys import cli, install, outputs, porting
+from buildsys import cli, install, loading, outputs, porting
 from buildsys.configure import configure
 from buildsys.context import BuildContext
 from buildsys.errors import UserError
@@ -98,3 +98,23 @@ def uninstall_command(context: BuildContext, dry_run: bool) -> None:
     for path in files if dry_run else []:
         out.print(path, soft_wrap=True)
     out.print(f"{verb} {len(files)} files")
+
+
+def load_command(context: BuildContext, dry_run: bool) -> None:
+    plan = loading.plan_load(context, loading.loaded_modules())
+    if dry_run:
+        for command in plan.commands:
+            console().print(" ".join(command), soft_wrap=True, markup=False)
+        return
+    loading.load(context, plan)
+    console().print(f"loaded {', '.join(plan.inserted)}; /dev/netmap is there")
+
+
+def unload_command(context: BuildContext, dry_run: bool) -> None:
+    commands = loading.plan_unload(context)
+    if dry_run:
+        for command in commands:
+            console().print(" ".join(command), soft_wrap=True, markup=False)
+        return
+    loading.unload(context, commands)
+    console().print("unloaded; the in-tree drivers are back")

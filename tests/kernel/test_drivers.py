@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from buildsys import porting
+from buildsys import loading, porting
 from buildsys.context import load_context
 from buildsys.elfcheck import read_elf, undefined_symbols
 from buildsys.errors import UserError
@@ -120,3 +120,22 @@ def test_porting_aid_prepares_a_tree_and_saves_a_ranged_patch(drivers_built, tmp
     assert saved.parent == tmp_path / "patches"
     text = saved.read_text()
     assert text.startswith("--- a/r8169_main.c") and "+#include <if_re_netmap_linux.h>" in text
+
+
+def test_load_plan_replaces_stock_drivers_in_order(drivers_built, monkeypatch):
+    _series, build = drivers_built
+    context = load_context(build)
+    plan = loading.plan_load(context, {"r8169", "e1000", "ext4"})
+    commands = [" ".join(c) for c in plan.commands]
+    assert commands[:2] == ["rmmod r8169", "rmmod e1000"] or commands[:2] == [
+        "rmmod e1000", "rmmod r8169"]
+    netmap_at = next(i for i, c in enumerate(commands) if c.endswith("/netmap.ko"))
+    r8169_at = next(i for i, c in enumerate(commands) if c.endswith("/r8169.ko"))
+    assert netmap_at < r8169_at
+    assert "modprobe libphy" in commands[netmap_at:r8169_at + 1]  # r8169's own dependency
+    assert plan.removed == ["r8169", "e1000"] or sorted(plan.removed) == ["e1000", "r8169"]
+    dry = run_doit(build.parent, "load", "--dry-run")
+    assert f"insmod {build}/modules/netmap/netmap.ko" in dry.stdout
+    monkeypatch.setattr(loading.os, "geteuid", lambda: 1000)
+    with pytest.raises(UserError, match="root"):
+        loading.load(context, plan)
