@@ -193,3 +193,17 @@ def task_load() -> dict[str, Any]:
 def task_unload() -> dict[str, Any]:
     """Unload what doit load inserted and restore the in-tree drivers (root)."""
     return {"actions": [_unload], "params": _DRY_RUN, "uptodate": [False], "verbosity": 2}
+
+
+@cli.guarded
+def _dkms(dist: str) -> None:
+    from buildsys.commands import dkms_command  # noqa: PLC0415
+
+    dkms_command(_build_context(), dist)
+
+
+def task_dkms() -> dict[str, Any]:
+    """Write a DKMS source tree (dist/netmap-<version>/ and a tarball) for packagers."""
+    return {"actions": [_dkms], "uptodate": [False], "verbosity": 2,
+            "params": [{"name": "dist", "long": "dist", "default": "dist",
+                        "help": "where to write the tree [dist]"}]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -16,7 +17,7 @@ from rich.progress import (
 )
 
 from apps import APPS
-from buildsys import cli, install, loading, outputs, porting
+from buildsys import cli, dkms, install, loading, outputs, porting
 from buildsys.configure import configure
 from buildsys.context import BuildContext
 from buildsys.errors import UserError
@@ -118,3 +119,10 @@ def unload_command(context: BuildContext, dry_run: bool) -> None:
         return
     loading.unload(context, commands)
     console().print("unloaded; the in-tree drivers are back")
+
+
+def dkms_command(context: BuildContext, dist: str) -> None:
+    tree, tarball = dkms.write_tree(context, Path(dist).resolve())
+    console().print(f"DKMS tree: {tree}\ntarball:   {tarball}\n"
+                    f"try: dkms add {tree} && dkms build netmap/{tree.name.split('-', 1)[1]}",
+                    soft_wrap=True, markup=False)

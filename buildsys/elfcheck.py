@@ -77,6 +77,14 @@ def undefined_symbols(elf: ELFFile) -> set[str]:
     }
 
 
+def exported_symbols(elf: ELFFile) -> set[str]:
+    """What a module exports (its ``__ksymtab_strings``)."""
+    section = elf.get_section_by_name("__ksymtab_strings")
+    if section is None:
+        return set()
+    return {name.decode() for name in section.data().split(b"\0") if name}
+
+
 def symvers_exports(path: Path) -> set[str]:
     if not path.is_file():
         return set()

@@ -1,0 +1,63 @@
+"""doit dkms: the tree real dkms (Debian's) adds, builds, installs and removes."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from buildsys import __version__
+from buildsys.elfcheck import check_module, exported_symbols, read_elf
+from buildsys.kernel import load_kernel
+from tests.conftest import NETMAP_TARBALL
+from tests.kernel.conftest import SERIES, header_tree, run_doit
+
+pytestmark = [pytest.mark.dkms, pytest.mark.kernel]
+
+
+def dkms(*args: str, trees: list[str]) -> str:
+    result = subprocess.run(["dkms", *args, *trees], stdin=subprocess.DEVNULL,
+                            capture_output=True, text=True, check=False, timeout=900)
+    assert result.returncode == 0, f"dkms {' '.join(args)}:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+@pytest.mark.skipif(shutil.which("dkms") is None, reason="dkms is not installed")
+@pytest.mark.parametrize("series", SERIES)
+def test_real_dkms_builds_installs_and_removes(series, tmp_path):
+    kernel_dir = header_tree(series)
+    release = kernel_dir.parent.name
+    run_doit(tmp_path, "configure", f"--kernel-dir={kernel_dir}", "--drivers=realtek",
+             f"--netmap-src={NETMAP_TARBALL}", "--build-dir=b")
+    run_doit(tmp_path, "dkms", f"--dist={tmp_path / 'dist'}", f"build_dir={tmp_path / 'b'}")
+    tree = tmp_path / "dist" / f"netmap-{__version__}"
+    conf = (tree / "dkms.conf").read_text()
+    assert 'BUILT_MODULE_NAME[0]="netmap"' in conf and 'BUILT_MODULE_NAME[1]="r8169"' in conf
+    assert (tmp_path / "dist" / f"netmap-{__version__}.tar.gz").is_file()
+    source, state, installed = (tmp_path / name for name in ("src", "dkms", "modules"))
+    shutil.copytree(tree, source / tree.name)
+    (installed / release).mkdir(parents=True)
+    state.mkdir()
+    trees = ["--dkmstree", str(state), "--sourcetree", str(source), "--installtree",
+             str(installed)]
+    version = ["-m", "netmap", "-v", __version__]
+    dkms("add", *version, trees=trees)
+    dkms("build", *version, "-k", release, trees=trees)
+    dkms("install", *version, "-k", release, "--no-depmod", trees=trees)
+    assert f"netmap/{__version__}, {release}, x86_64: installed" in dkms("status", trees=trees)
+    kernel = load_kernel(kernel_dir)
+    # compressed as the kernel's config asks (6.12: .ko.xz; 6.1: plain .ko)
+    modules = {p.name.removesuffix(".xz"): p
+               for p in (installed / release / "updates/dkms").iterdir()}
+    assert set(modules) >= {"netmap.ko", "r8169.ko"}
+    netmap_exports = exported_symbols(read_elf(modules["netmap.ko"]))
+    assert "netmap_rx_irq" in netmap_exports
+    for module in modules.values():
+        check = check_module(module, kernel, netmap_exports)
+        assert check.ok, check.problems
+    dkms("mktarball", *version, "-k", release, "--source-only", trees=trees)
+    dkms("remove", *version, "--all", "--no-depmod", trees=trees)
+    assert "netmap" not in dkms("status", trees=trees)
+    assert not list((installed / release).rglob("*.ko*"))
+
