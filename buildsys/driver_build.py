@@ -62,9 +62,28 @@ def driver_kbuild(context: BuildContext, driver: Driver) -> str:
         kernel_makefile = "Kbuild.kernel" if (directory / "Kbuild.kernel").exists() else "Makefile"
         lines = [f"include {directory / kernel_makefile}",
                  f"obj-m := $(filter {wanted},$(obj-m))"]
-    flags = [f"-I{driver.home}", *netmap_cflags(context)]
+    flags = [f"-I{driver.home}", *netmap_cflags(context), f"-I{tree_include_dir(context, driver)}"]
     lines.append(f"ccflags-y += {' '.join(flags)}")
     return "\n".join(lines) + "\n"
+
+
+def tree_include_dir(context: BuildContext, driver: Driver) -> Path:
+    """An include dir from which the driver's folder is where it is in a kernel tree.
+
+    Tracepoint headers name themselves relative to the kernel tree (ice_trace.h:
+    ``TRACE_INCLUDE_FILE ../../drivers/net/ethernet/intel/ice/ice_trace``, resolved from
+    include/trace/), which an out-of-tree build does not have: this mirrors
+    ``include/trace`` and links ``drivers/...`` back to our copy.
+    """
+    mirror = driver_root(context, driver).with_name(f"{driver.name}.tree")
+    link = mirror / driver.folder
+    if not link.is_symlink():
+        shutil.rmtree(mirror, ignore_errors=True)
+        (mirror / "include/trace").mkdir(parents=True)
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(driver_root(context, driver) / driver.tree_name
+                        if not driver.source_file else driver_root(context, driver))
+    return mirror / "include/trace"
 
 
 def build_driver(context: BuildContext, driver: Driver) -> list[Path]:
