@@ -9,7 +9,7 @@ them in reverse probe order).
 
 from __future__ import annotations
 
-from kernel_probes import kernel, mm, netdev, skbuff
+from kernel_probes import kernel, mm, netdev, netdev_ops, skbuff
 from kernel_probes.drivers import DRIVER_PROBES
 from kernel_probes.record import ExportedSymbol, Probe, ProbeSet, SourceGrep
 from kernel_probes.symbols import SYMBOLS
@@ -24,7 +24,8 @@ __all__ = [
     "upstream_order",
 ]
 
-GENERIC: tuple[ProbeSet, ...] = (netdev.PROBES, skbuff.PROBES, mm.PROBES, kernel.PROBES)
+GENERIC: tuple[ProbeSet, ...] = (
+    netdev.PROBES, netdev_ops.PROBES, skbuff.PROBES, mm.PROBES, kernel.PROBES)
 
 # The generic probes in the order upstream's configure adds them (loops
 # expanded), extracted from configure at 89607e1406c1 together with the probes.
