@@ -207,3 +207,37 @@ def task_dkms() -> dict[str, Any]:
     return {"actions": [_dkms], "uptodate": [False], "verbosity": 2,
             "params": [{"name": "dist", "long": "dist", "default": "dist",
                         "help": "where to write the tree [dist]"}]}
+
+
+_VM_PARAMS = [
+    {"name": "scenarios", "long": "scenarios", "default": "",
+     "help": "only these scenarios, comma separated [all: netmap e1000 virtio_net realtek]"},
+    {"name": "accel", "long": "accel", "default": "auto", "choices": [("auto", ""), ("kvm", ""),
+                                                                       ("tcg", "")],
+     "help": "QEMU accelerator: KVM when a trial boot works, else TCG [auto]"},
+    {"name": "kernel_image", "long": "kernel-image", "default": "",
+     "help": "the kernel to boot [/boot/vmlinuz-<configured release>]"},
+    {"name": "modules_dir", "long": "modules-dir", "default": "",
+     "help": "its in-tree modules [/lib/modules/<configured release>]"},
+    {"name": "timeout", "long": "timeout", "type": float, "default": 0.0,
+     "help": "seconds one boot may take [120 with KVM, 300 with TCG]"},
+    {"name": "repeat", "long": "repeat", "type": int, "default": 1,
+     "help": "boot each scenario this many times"},
+]
+
+
+@cli.guarded
+def _vmtest(**params: Any) -> None:
+    from buildsys.commands import vmtest_command  # noqa: PLC0415
+    from buildsys.vm.runner import VmOptions  # noqa: PLC0415
+
+    names = tuple(name for name in params["scenarios"].split(",") if name)
+    vmtest_command(_build_context(), VmOptions(
+        names, params["accel"], params["kernel_image"], params["modules_dir"],
+        params["timeout"], max(params["repeat"], 1)))
+
+
+def task_vmtest() -> dict[str, Any]:
+    """Boot the configured kernel in QEMU; load netmap and the drivers; run pkt-gen."""
+    return {"actions": [_vmtest], "params": _VM_PARAMS, "uptodate": [False], "verbosity": 2,
+            "task_dep": ["build"]}

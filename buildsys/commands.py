@@ -20,8 +20,12 @@ from apps import APPS
 from buildsys import cli, dkms, install, loading, outputs, porting
 from buildsys.configure import configure
 from buildsys.context import BuildContext
-from buildsys.errors import UserError
+from buildsys.errors import ToolError, UserError
 from buildsys.options import TOGGLED_SUBSYSTEMS, from_params
+from buildsys.vm import report as vm_report
+from buildsys.vm import runner
+from buildsys.vm.runner import VmOptions
+from buildsys.vm.verdict import Check
 from drivers.catalog import DRIVERS
 
 
@@ -126,3 +130,26 @@ def dkms_command(context: BuildContext, dist: str) -> None:
     console().print(f"DKMS tree: {tree}\ntarball:   {tarball}\n"
                     f"try: dkms add {tree} && dkms build netmap/{tree.name.split('-', 1)[1]}",
                     soft_wrap=True, markup=False)
+
+
+def vmtest_command(context: BuildContext, options: VmOptions) -> None:
+    out = console()
+    scenarios = runner.selected(options.scenarios)
+    target = runner.prepare(context, options, out.print)
+    checks: list[Check] = []
+    for run in range(1, options.repeat + 1):
+        for scenario in scenarios:
+            label = f" (boot {run} of {options.repeat})" if options.repeat > 1 else ""
+            out.print(f"booting for {scenario.name}{label}: {scenario.note}")
+            checks += runner.run_scenario(context, target, scenario, options.timeout, run)
+    report = vm_report.write(context.build_dir, {"kernel": target.release,
+                                                 "image": str(target.image),
+                                                 "accelerator": target.accel.name,
+                                                 "accelerator_reason": target.accel.reason,
+                                                 "repeat": options.repeat}, checks)
+    vm_report.table(checks, out)
+    failed = [c for c in checks if c.status == "fail"]
+    if failed:
+        raise ToolError(f"{len(failed)} of {len(checks)} VM checks failed",
+                        f"console logs in {context.build_dir / 'vm'}, results in {report}")
+    out.print(f"all VM checks passed; {report}", soft_wrap=True)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +22,7 @@ class Result:
     returncode: int
     output: str
     log: Path
+    stopped: str = ""  # why a Guard killed it, if one did
 
 
 def command_env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -40,11 +43,13 @@ def run(
     cwd: Path | None = None,
     env: dict[str, str] | None = None,
     check: bool = True,
-    on_line: Callable[[str], None] | None = None,
+    on_line: Callable[[str], object] | None = None,
+    guard: Guard | None = None,
 ) -> Result:
     """Run ``argv``; output (stdout and stderr merged) goes to ``log``.
 
-    ``on_line`` sees each line as it comes (for progress displays).
+    ``on_line`` sees each line as it comes (for progress displays); a true
+    return value kills the command.  ``guard`` kills it when it runs too long.
     """
     log.parent.mkdir(parents=True, exist_ok=True)
     lines: list[str] = []
@@ -59,13 +64,42 @@ def run(
         errors="replace",
     ) as child:
         log_file.write(f"$ {' '.join(argv)}\n")
+        watcher = guard.watch(child) if guard else None
         assert child.stdout is not None
         for line in child.stdout:
             log_file.write(line)
             lines.append(line)
-            if on_line:
-                on_line(line)
+            if on_line and on_line(line):
+                child.kill()
+        child.wait()
+        if watcher:
+            watcher.join()
     output = "".join(lines)
     if check and child.returncode != 0:
         raise CommandFailed(argv, child.returncode, str(log))
-    return Result(child.returncode, output, log)
+    return Result(child.returncode, output, log, guard.fired if guard else "")
+
+
+@dataclass
+class Guard:
+    """Kills a command after ``timeout`` seconds, or as soon as ``stalled()`` says so."""
+
+    timeout: float
+    stalled: Callable[[], str] | None = None  # a reason to stop, or ""
+    fired: str = ""
+
+    def watch(self, child: subprocess.Popen[str]) -> threading.Thread:
+        thread = threading.Thread(target=self._run, args=(child,), daemon=True)
+        thread.start()
+        return thread
+
+    def _run(self, child: subprocess.Popen[str]) -> None:
+        deadline = time.monotonic() + self.timeout
+        while child.poll() is None:
+            reason = "" if time.monotonic() < deadline else f"no end after {self.timeout:.0f} s"
+            reason = reason or (self.stalled() if self.stalled else "")
+            if reason:
+                self.fired = reason
+                child.kill()
+                return
+            time.sleep(0.5)

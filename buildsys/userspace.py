@@ -28,15 +28,15 @@ def utils_dir(context: BuildContext) -> Path:
     return context.build_dir / "build-utils"
 
 
-def _make(context: BuildContext, directory: Path, makefile: Path, name: str,
-          extra: list[str] | None = None) -> None:
+def _make(context: BuildContext, directory: Path, makefile: Path, name: str, *,
+          extra: list[str] | None = None, env: dict[str, str] | None = None) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     options = context.options
     argv = ["make", "-C", str(directory), "-f", str(makefile), f"-j{kbuild.jobs()}",
             f"SRCDIR={context.netmap}", f"BUILDDIR={context.build_dir}",
             f"CC={options.cc}", f"LD={options.ld}", *(extra or [])]
     log = context.build_dir / "logs" / f"{name}.log"
-    result = proc.run(argv, log, cwd=directory, check=False)
+    result = proc.run(argv, log, cwd=directory, env=env, check=False)
     if result.returncode != 0:
         raise ToolError(f"{name} failed to build:\n{first_errors(result.output)}",
                         f"full log: {log}")
@@ -58,5 +58,16 @@ def build_utils(context: BuildContext) -> list[Path]:
     directory = utils_dir(context)
     flags = " ".join(f"-DCONFIG_NETMAP_{s.upper()}" for s in context.options.subsystems)
     _make(context, directory, context.netmap / "utils/GNUmakefile", "utils",
-          [f"SUBSYS_FLAGS={flags}"])
+          extra=[f"SUBSYS_FLAGS={flags}"])
     return [directory / name for name in UTILS_PROGRAMS]
+
+
+def build_static_app(context: BuildContext, app: str, directory: Path) -> Path:
+    """``app`` linked statically (for a guest with no libc), against the built libnetmap.
+
+    ``LDFLAGS`` must come from the environment: as a make variable it would
+    replace the makefiles' ``-L`` for libnetmap.
+    """
+    _make(context, directory, context.netmap / "apps" / app / "GNUmakefile", f"{app}-static",
+          extra=[app], env={"LDFLAGS": "-static"})
+    return directory / app

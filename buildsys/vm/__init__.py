@@ -1,0 +1,1 @@
+"""`doit vmtest`: boot the target Debian kernel in QEMU and test the built modules."""

@@ -1,0 +1,108 @@
+"""The guest's root file system for one scenario: busybox, the checks, the modules.
+
+Layout in the guest: ``/lib/nm`` our modules, ``/lib/stock`` the kernel's own,
+``/lib/nmt`` the check scripts, ``/etc/nmt.env`` what the scripts are told.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+from buildsys.elfcheck import modinfo, read_elf
+from buildsys.errors import UserError
+from buildsys.vm.initramfs import Archive, module_bytes
+from buildsys.vm.kmods import InTree, module_name
+from vmtests import GUEST, Scenario
+
+BUSYBOX = Path("/bin/busybox")
+PKTGEN_TIMEOUT = 40  # seconds for one pkt-gen run (under the host's silence limit)
+
+
+class Skip(Exception):
+    """The scenario cannot run on this build or kernel (the reason says why)."""
+
+
+@dataclass(frozen=True)
+class GuestInputs:
+    netmap_ko: Path
+    drivers: dict[str, list[Path]]  # built modules by driver name
+    apps: list[Path]  # statically linked pkt-gen, vale-ctl
+    in_tree: InTree
+
+
+def busybox() -> Path:
+    """The guest has no libc: busybox must be the static build."""
+    if not BUSYBOX.is_file() or _is_dynamic(BUSYBOX):
+        raise UserError(f"no statically linked {BUSYBOX}", "install busybox-static")
+    return BUSYBOX
+
+
+def _is_dynamic(program: Path) -> bool:
+    segments = read_elf(program).iter_segments()
+    return any(segment.header.p_type == "PT_INTERP" for segment in segments)
+
+
+def build_archive(scenario: Scenario, inputs: GuestInputs, target: Path) -> None:
+    archive = Archive()
+    archive.file("bin/busybox", busybox().read_bytes(), 0o755)
+    archive.file("init", (GUEST / "init").read_bytes(), 0o755)
+    for script in ("lib.sh", scenario.script):
+        archive.file(f"lib/nmt/{script}", (GUEST / script).read_bytes())
+    for app in inputs.apps:
+        archive.file(f"bin/{app.name}", app.read_bytes(), 0o755)
+    env = _environment(scenario, inputs, archive)
+    lines = "".join(f"{key}={shlex.quote(value)}\n" for key, value in env.items())
+    archive.file("etc/nmt.env", lines.encode())
+    archive.write(target)
+
+
+def _environment(scenario: Scenario, inputs: GuestInputs, archive: Archive) -> dict[str, str]:
+    netmap = _add_ours(archive, inputs.netmap_ko)
+    ours = [module for name in scenario.drivers for module in _built(inputs, name)]
+    own_names = {module_name(m) for m in [inputs.netmap_ko, *ours]}
+    needed = [dep for module in ours for dep in _depends(module) if dep not in own_names]
+    stock = [_add_stock(archive, inputs.in_tree, name)
+             for name in _in_tree_order(inputs.in_tree, scenario.stock)]
+    our_chain = [_add_stock(archive, inputs.in_tree, name)
+                 for name in _in_tree_order(inputs.in_tree, needed)]
+    our_chain += [_add_ours(archive, module) for module in ours]
+    return {"SCENARIO_SCRIPT": scenario.script, "NETMAP": module_name(inputs.netmap_ko),
+            "NETMAP_KO": netmap, "PACKETS": str(scenario.packets),
+            "PKTGEN_TIMEOUT": str(PKTGEN_TIMEOUT), "STOCK_MODULES": " ".join(stock),
+            "REPLACED": " ".join(scenario.stock), "OUR_MODULES": " ".join(our_chain),
+            "OURS": " ".join(module_name(m) for m in ours)}
+
+
+def _built(inputs: GuestInputs, driver: str) -> list[Path]:
+    modules = inputs.drivers.get(driver)
+    if not modules:
+        raise Skip(f"the {driver} driver is not built (doit configure --drivers=...{driver})")
+    return modules
+
+
+def _depends(module: Path) -> list[str]:
+    value = modinfo(read_elf(module)).get("depends", "")
+    return [module_name(name) for name in value.split(",") if name]
+
+
+def _in_tree_order(in_tree: InTree, names: list[str] | tuple[str, ...]) -> list[str]:
+    for name in names:
+        if not in_tree.has(name):
+            where = "built into the kernel" if name in in_tree.builtin else "not among its modules"
+            raise Skip(f"{name} is {where} ({in_tree.directory})")
+    return in_tree.load_order(list(names))
+
+
+def _add_ours(archive: Archive, module: Path) -> str:
+    guest_path = f"/lib/nm/{module.name}"
+    archive.file(guest_path, module.read_bytes())
+    return guest_path
+
+
+def _add_stock(archive: Archive, in_tree: InTree, name: str) -> str:
+    path = in_tree.path(name)
+    guest_path = f"/lib/stock/{module_name(path)}.ko"
+    archive.file(guest_path, module_bytes(path))
+    return guest_path

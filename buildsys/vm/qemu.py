@@ -1,0 +1,165 @@
+"""QEMU for the test guest: the kernel image, the accelerator, one bounded boot.
+
+No disk and no network: the kernel boots with the initramfs as its root file
+system.  The console (kernel messages and the checks' transcript) goes to
+ttyS0's file; the checks' results to ttyS1's, one clean line each.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+
+from buildsys import proc
+from buildsys.errors import UserError
+from buildsys.vm.initramfs import Archive
+
+QEMU = "qemu-system-x86_64"
+MEMORY_MB = 1024  # netmap's default pools take a few hundred MB at the first register
+# a hang becomes a fast panic, and a panic ends QEMU (-no-reboot, panic=-1)
+KERNEL_ARGS = ("console=ttyS0 panic=-1 oops=panic panic_on_warn=1 softlockup_panic=1 "
+               "watchdog_thresh=5 sysctl.kernel.hung_task_panic=1 "
+               "sysctl.kernel.hung_task_timeout_secs=15")
+KVM_FAILURES = ("KVM internal error", "emulation failure", "failed to initialize kvm",
+                "Could not access KVM")
+BOOT_MARK = "NMT boot"
+SILENCE = 60.0  # seconds with no output from the guest: it hangs (pkt-gen runs take < 40 s)
+
+
+@dataclass(frozen=True)
+class Accelerator:
+    name: str  # "kvm" or "tcg"
+    reason: str
+
+    def argv(self) -> list[str]:
+        if self.name == "kvm":
+            return ["-accel", "kvm", "-cpu", "host"]
+        # multi-threaded TCG gave an early-boot "Oops: int3" in 1 of 8 boots here
+        return ["-accel", "tcg,thread=single"]
+
+
+@dataclass(frozen=True)
+class Boot:
+    console: Path
+    results: Path
+    log: Path
+    stopped: str  # why the host stopped the guest ("" if it powered off)
+
+
+def qemu() -> str:
+    found = shutil.which(QEMU)
+    if not found:
+        raise UserError(f"{QEMU} is not installed", "install qemu-system-x86")
+    return found
+
+
+def kernel_image(release: str, override: str = "") -> Path:
+    image = Path(override) if override else Path("/boot") / f"vmlinuz-{release}"
+    if not image.is_file():
+        raise UserError(f"no kernel image {image}",
+                        f"install linux-image-{release}, or pass --kernel-image=FILE")
+    return image
+
+
+def machine_argv(accel: Accelerator, image: Path, initramfs: Path, nic_model: str | None, *,
+                 console: Path, results: Path) -> list[str]:
+    argv = [qemu(), *accel.argv(), "-smp", "2", "-m", str(MEMORY_MB), "-nodefaults",
+            "-display", "none", "-no-reboot", "-kernel", str(image), "-initrd", str(initramfs),
+            "-append", KERNEL_ARGS, "-serial", f"file:{console}", "-serial", f"file:{results}"]
+    for index in range(2 if nic_model else 0):  # two NICs on one hub: eth0 -> eth1
+        argv += ["-netdev", f"hubport,id=nic{index},hubid=0",
+                 "-device", f"{nic_model},netdev=nic{index},mac=52:54:00:12:34:{index + 1:02x}"]
+    return argv
+
+
+def boot(argv: list[str], workdir: Path, timeout: float) -> Boot:
+    """One boot, stopped after ``timeout`` s or when the guest falls silent.
+
+    A guest that locks up with interrupts off prints nothing more and no watchdog
+    fires under TCG: silence on both serial ports for ``SILENCE`` s ends it.
+    """
+    console, results = _outputs(argv)
+    for stale in (console, results):
+        stale.unlink(missing_ok=True)
+    log = workdir / "qemu.log"
+    guard = proc.Guard(timeout, _silence_watch(console, results))
+    result = proc.run(argv, log, check=False, guard=guard,
+                      on_line=lambda line: any(f in line for f in KVM_FAILURES))
+    return Boot(console, results, log, result.stopped)
+
+
+def _silence_watch(*outputs: Path) -> Callable[[], str]:
+    last = {"size": -1, "since": time.monotonic()}
+
+    def stalled() -> str:
+        size = sum(path.stat().st_size for path in outputs if path.is_file())
+        now = time.monotonic()
+        if size != last["size"]:
+            last.update(size=size, since=now)
+        silent = now - last["since"] > SILENCE
+        return f"the guest printed nothing for {SILENCE:.0f} s" if silent else ""
+
+    return stalled
+
+
+def _outputs(argv: list[str]) -> tuple[Path, Path]:
+    files = [Path(v.removeprefix("file:")) for k, v in pairwise(argv) if k == "-serial"]
+    return files[0], files[1]
+
+
+def choose_accelerator(requested: str, image: Path, workdir: Path, busybox: Path) -> Accelerator:
+    """KVM only when a trial boot with it reaches /init: a /dev/kvm that exists may
+    still be unable to run a stock kernel (nested, paravirtual)."""
+    if requested == "tcg":
+        return Accelerator("tcg", "asked for (--accel=tcg)")
+    if not os.access("/dev/kvm", os.R_OK | os.W_OK):
+        if requested == "kvm":
+            raise UserError("/dev/kvm is not usable here", "use --accel=tcg or --accel=auto")
+        return Accelerator("tcg", "no usable /dev/kvm")
+    failure = _try_kvm(image, workdir, busybox)
+    if failure is None:
+        return Accelerator("kvm", "a trial boot with KVM worked")
+    if requested == "kvm":
+        raise UserError(f"KVM cannot boot this kernel ({failure})", "use --accel=tcg or auto")
+    return Accelerator("tcg", f"KVM cannot boot the kernel here ({failure})")
+
+
+def _try_kvm(image: Path, workdir: Path, busybox: Path) -> str | None:
+    workdir.mkdir(parents=True, exist_ok=True)
+    archive = Archive()
+    archive.file("bin/busybox", busybox.read_bytes(), 0o755)
+    archive.file("init", b"#!/bin/busybox sh\n/bin/busybox mount -t devtmpfs dev /dev\n"
+                 b"echo 'NMT boot' > /dev/ttyS1\n/bin/busybox reboot -f\n", 0o755)
+    archive.write(workdir / "trial.cpio")
+    argv = machine_argv(Accelerator("kvm", ""), image, workdir / "trial.cpio", None,
+                        console=workdir / "trial-console.log",
+                        results=workdir / "trial-results.log")
+    trial = boot(argv, workdir, timeout=30)
+    if trial.results.is_file() and BOOT_MARK in trial.results.read_text(errors="replace"):
+        return None
+    qemu_said = [line for line in trial.log.read_text(errors="replace").splitlines()[1:]
+                 if any(f in line for f in KVM_FAILURES)]
+    return qemu_said[0] if qemu_said else trial.stopped or "no boot"
+
+
+def image_release(image: Path) -> str | None:
+    """The release a bzImage was built as (from its boot header), None if unreadable."""
+    with image.open("rb") as data:
+        header = data.read(0x210)
+        if len(header) < 0x210 or header[0x202:0x206] != b"HdrS":
+            return None
+        data.seek(int.from_bytes(header[0x20E:0x210], "little") + 0x200)
+        text = data.read(256).split(b"\0")[0].decode(errors="replace")
+    return text.split(" ")[0] or None
+
+
+def check_release(image: Path, release: str) -> None:
+    found = image_release(image)
+    if found is not None and found != release:
+        raise UserError(f"{image} is kernel {found}, the build is for {release}",
+                        f"pass the vmlinuz of {release} with --kernel-image=FILE")

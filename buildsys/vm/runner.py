@@ -1,0 +1,104 @@
+"""`doit vmtest`: each scenario in its own QEMU boot of the configured kernel."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from buildsys import build_report, userspace
+from buildsys.context import BuildContext
+from buildsys.driver_build import module_paths
+from buildsys.errors import UserError
+from buildsys.vm import guest, kmods, qemu, verdict
+from buildsys.vm.verdict import Check
+from drivers.catalog import by_name
+from vmtests import SCENARIOS, Scenario
+
+GUEST_APPS = ("pkt-gen", "vale-ctl")
+TIMEOUTS = {"kvm": 300.0, "tcg": 600.0}  # one whole boot; a silent guest is stopped sooner
+
+
+@dataclass(frozen=True)
+class VmOptions:
+    scenarios: tuple[str, ...] = ()  # all when empty
+    accel: str = "auto"
+    kernel_image: str = ""
+    modules_dir: str = ""
+    timeout: float = 0.0  # by accelerator when 0
+    repeat: int = 1
+
+
+@dataclass(frozen=True)
+class Target:
+    release: str
+    image: Path
+    accel: qemu.Accelerator
+    inputs: guest.GuestInputs
+
+
+def selected(names: tuple[str, ...]) -> list[Scenario]:
+    unknown = sorted(set(names) - {s.name for s in SCENARIOS})
+    if unknown:
+        raise UserError(f"unknown VM scenario {', '.join(unknown)}",
+                        f"choose from {' '.join(s.name for s in SCENARIOS)}")
+    return [s for s in SCENARIOS if not names or s.name in names]
+
+
+def prepare(context: BuildContext, options: VmOptions, say: Callable[[str], None]) -> Target:
+    kernel = context.configuration["kernel"]
+    assert isinstance(kernel, dict)
+    release = str(kernel["release"])
+    image = qemu.kernel_image(release, options.kernel_image)
+    qemu.check_release(image, release)
+    in_tree = kmods.InTree(kmods.modules_dir(release, options.modules_dir))
+    qemu.qemu()
+    box = guest.busybox()
+    vm_dir = context.build_dir / "vm"
+    apps = [userspace.build_static_app(context, app, vm_dir / "apps" / app) for app in GUEST_APPS]
+    inputs = guest.GuestInputs(_netmap_module(context), _driver_modules(context), apps, in_tree)
+    accel = qemu.choose_accelerator(options.accel, image, vm_dir / "trial", box)
+    say(f"kernel {release} ({image}), accelerator {accel.name}: {accel.reason}")
+    return Target(release, image, accel, inputs)
+
+
+def _netmap_module(context: BuildContext) -> Path:
+    name = f"{context.options.mod_name}.ko"
+    built = [m for m in build_report.built_modules(context.build_dir) if m.name == name]
+    if not built:
+        raise UserError(f"{name} is not built", "run doit build first")
+    return built[0]
+
+
+def _driver_modules(context: BuildContext) -> dict[str, list[Path]]:
+    built = set(build_report.built_modules(context.build_dir))
+    found: dict[str, list[Path]] = {}
+    plans = context.configuration.get("driver_builds") or {}
+    assert isinstance(plans, dict)
+    for name in plans:
+        driver = by_name(str(name))
+        paths = module_paths(context, driver) if driver else []
+        if paths and all(path in built for path in paths):
+            found[str(name)] = paths
+    return found
+
+
+def run_scenario(context: BuildContext, target: Target, scenario: Scenario,
+                 timeout: float, run: int = 1) -> list[Check]:
+    workdir = context.build_dir / "vm" / (scenario.name if run == 1 else f"{scenario.name}.{run}")
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        guest.build_archive(scenario, target.inputs, workdir / "initramfs.cpio")
+    except guest.Skip as why:
+        return [Check(scenario.name, "all", "skip", str(why))]
+    argv = qemu.machine_argv(target.accel, target.image, workdir / "initramfs.cpio",
+                             scenario.nic_model, console=workdir / "console.log",
+                             results=workdir / "results.log")
+    booted = qemu.boot(argv, workdir, timeout or TIMEOUTS[target.accel.name])
+    stopped = (f"the host stopped the guest: {booted.stopped}" if booted.stopped
+               else "QEMU ended before the checks did (guest panic?)")
+    return verdict.judge(scenario.name, _read(booted.results), _read(booted.console), stopped)
+
+
+def _read(path: Path) -> str:
+    return path.read_text(errors="replace") if path.is_file() else ""

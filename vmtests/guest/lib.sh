@@ -1,0 +1,80 @@
+# Helpers for the guest checks (busybox sh).  Results go to ttyS1, one line each,
+# and to the console too, so that kernel messages can be placed between them.
+. /etc/nmt.env
+
+say() { echo "NMT $*" > /dev/ttyS1; echo "NMT $*" > /dev/console; }
+metric() { say "metric $TEST $1 $2"; }
+why() { echo "$*" > /tmp/why; }
+
+PASSED=" "
+# check NAME FUNCTION [NEEDED-CHECK...]: run one reported check
+check() {
+	TEST=$1 fn=$2
+	shift 2
+	say "begin $TEST"
+	for need in "$@"; do
+		case "$PASSED" in
+		*" $need "*) ;;
+		*) say "end $TEST skip $need did not pass"; return 1 ;;
+		esac
+	done
+	rm -f /tmp/why
+	if $fn; then
+		PASSED="$PASSED$TEST "
+		say "end $TEST pass"
+	else
+		status=$?
+		say "end $TEST fail $(cat /tmp/why 2>/dev/null || echo "exit status $status")"
+	fi
+}
+
+# module file -> module name (what /sys/module and rmmod use)
+modname() { basename "$1" | sed 's/\.ko$//; s/-/_/g'; }
+
+# insert modules in order, skipping those already in (shared dependencies)
+ins() {
+	for mod in "$@"; do
+		[ -d "/sys/module/$(modname "$mod")" ] && continue
+		insmod "$mod" || { why "insmod $(basename "$mod") failed"; return 1; }
+	done
+}
+
+# wait up to $2 seconds for a path to appear
+appears() {
+	i=0
+	while [ ! -e "$1" ]; do
+		i=$((i + 1))
+		[ $i -gt "${2:-10}" ] && return 1
+		sleep 1
+	done
+}
+
+# pkt-gen TAG ARGS...: bounded in time; output kept in /tmp/TAG.out and on the console
+pktgen() {
+	tag=$1
+	shift
+	timeout "$PKTGEN_TIMEOUT" pkt-gen "$@" > "/tmp/$tag.out" 2>&1
+	status=$?
+	sed "s/^/[$tag] /" "/tmp/$tag.out" > /dev/console
+	return $status
+}
+
+# what a pkt-gen run reports: packets sent or received, and its speed ("2.53 M")
+packets() { sed -n 's/^\(Sent\|Received\) \([0-9]*\) packets.*/\2/p' "/tmp/$1.out" | tail -n 1; }
+speed() { sed -n 's/^Speed: \([0-9.]* *[KMG]*\)pps.*/\1/p' "/tmp/$1.out" | tail -n 1 | tr -d ' '; }
+
+# report a run's packets and pps as metrics PREFIX_packets and PREFIX_pps
+report() {
+	metric "$2_packets" "$(packets "$1")"
+	metric "$2_pps" "$(speed "$1")"
+}
+
+load_netmap() {
+	insmod "$NETMAP_KO" || { why "insmod $(basename "$NETMAP_KO") failed"; return 1; }
+	appears /dev/netmap 5 || { why "/dev/netmap did not appear"; return 1; }
+}
+
+unload_netmap() {
+	rmmod "$(modname "$NETMAP_KO")" || { why "rmmod netmap failed"; return 1; }
+	[ ! -e /dev/netmap ] || { why "/dev/netmap is still there"; return 1; }
+}
