@@ -47,7 +47,7 @@ def judge(scenario: str, results: str, console: str, stopped: str) -> list[Check
     finished = "NMT done" in results
     whole = Check(scenario, "console", "pass" if finished and not blamed else "fail")
     whole.console = [line for lines in blamed.values() for line in lines]
-    if not finished and not running:
+    if not finished:
         whole.reason = _unfinished(stopped or "the guest stopped", whole.console)
     elif whole.console:
         whole.reason = f"{len(whole.console)} bad kernel line(s): {whole.console[0]}"
