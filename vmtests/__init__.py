@@ -30,16 +30,25 @@ class Scenario:
     drivers: tuple[str, ...] = ()
     stock: tuple[str, ...] = ()
     nic_model: str | None = None
+    traffic: tuple[str, ...] = ()  # nic.sh's native checks: tx (eth0 sends), flood (eth1 counts)
     packets: int = 2_000_000  # bounded runs: an unbounded pkt-gen can lock up a TCG guest
 
 
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario("netmap", "netmap.ko, /dev/netmap, VALE and pipe traffic", "netmap.sh"),
+    # each NIC twice: a hang with a receiver running must not hide the tx result
     Scenario("e1000", "patched e1000 on two emulated NICs: native tx", "nic.sh",
-             drivers=("e1000",), stock=("e1000",), nic_model="e1000", packets=200_000),
-    Scenario("virtio_net", "patched virtio_net on two virtio NICs: native tx", "nic.sh",
-             drivers=("virtio_net",), stock=("virtio_net",), nic_model="virtio-net-pci",
+             drivers=("e1000",), stock=("e1000",), nic_model="e1000", traffic=("tx",),
              packets=200_000),
+    Scenario("e1000-flood", "patched e1000: a netmap receiver counts a bounded flood",
+             "nic.sh", drivers=("e1000",), stock=("e1000",), nic_model="e1000",
+             traffic=("flood",), packets=200_000),
+    Scenario("virtio_net", "patched virtio_net on two virtio NICs: native tx, then close",
+             "nic.sh", drivers=("virtio_net",), stock=("virtio_net",),
+             nic_model="virtio-net-pci", traffic=("tx",), packets=200_000),
+    Scenario("virtio_net-flood", "patched virtio_net: a netmap receiver counts a bounded flood",
+             "nic.sh", drivers=("virtio_net",), stock=("virtio_net",),
+             nic_model="virtio-net-pci", traffic=("flood",), packets=200_000),
     # QEMU has no RTL8169 model: load and unload, and check netmap's hooks resolved
     Scenario("realtek", "our r8169.ko replaces the stock one and goes away cleanly",
              "realtek.sh", drivers=("realtek",), stock=("r8169",)),

@@ -17,7 +17,7 @@ from buildsys.vm.kmods import InTree, module_name
 from vmtests import GUEST, Scenario
 
 BUSYBOX = Path("/bin/busybox")
-PKTGEN_TIMEOUT = 40  # seconds for one pkt-gen run (under the host's silence limit)
+PKTGEN_TIMEOUT = 30  # seconds for one pkt-gen run; its watchdog fires 15 s later
 
 
 class Skip(Exception):
@@ -72,7 +72,7 @@ def _environment(scenario: Scenario, inputs: GuestInputs, archive: Archive) -> d
             "NETMAP_KO": netmap, "PACKETS": str(scenario.packets),
             "PKTGEN_TIMEOUT": str(PKTGEN_TIMEOUT), "STOCK_MODULES": " ".join(stock),
             "REPLACED": " ".join(scenario.stock), "OUR_MODULES": " ".join(our_chain),
-            "OURS": " ".join(module_name(m) for m in ours)}
+            "OURS": " ".join(module_name(m) for m in ours), "TRAFFIC": " ".join(scenario.traffic)}
 
 
 def _built(inputs: GuestInputs, driver: str) -> list[Path]:

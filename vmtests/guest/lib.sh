@@ -49,14 +49,32 @@ appears() {
 	done
 }
 
-# pkt-gen TAG ARGS...: bounded in time; output kept in /tmp/TAG.out and on the console
+# If a pkt-gen run, with its close, outlives its bound by 15 s it is stuck in the
+# kernel (a killed task that cannot exit): fail the check, dump every task
+# and every CPU's backtrace to the console, and crash the guest so that the
+# host need not wait for its silence limit.
+watchdog() {
+	sleep "$1"
+	say "end $TEST fail pkt-gen did not end within $1 s: stuck in the kernel (see the console)"
+	echo t > /proc/sysrq-trigger
+	echo l > /proc/sysrq-trigger
+	sleep 2
+	echo c > /proc/sysrq-trigger
+}
+
+# pkt-gen TAG ARGS...: bounded in time; its output goes live to the console and
+# is kept in /tmp/TAG.out
 pktgen() {
 	tag=$1
 	shift
-	timeout "$PKTGEN_TIMEOUT" pkt-gen "$@" > "/tmp/$tag.out" 2>&1
-	status=$?
-	sed "s/^/[$tag] /" "/tmp/$tag.out" > /dev/console
-	return $status
+	watchdog $((PKTGEN_TIMEOUT + 15)) &
+	dog=$!
+	{
+		timeout "$PKTGEN_TIMEOUT" pkt-gen "$@"
+		echo $? > "/tmp/$tag.status"
+	} 2>&1 | tee "/tmp/$tag.out" | sed "s/^/[$tag] /" > /dev/console
+	kill $dog
+	return "$(cat "/tmp/$tag.status")"
 }
 
 # what a pkt-gen run reports: packets sent or received, and its speed ("2.53 M")
