@@ -19,6 +19,8 @@ from buildsys.modules import first_errors, netmap_cflags, netmap_dir
 from buildsys.patching import ChosenPatch, apply_patch, copy_tree
 from drivers.record import Driver
 
+GLUE_DIR = "netmap-glue"  # in the driver's tree: our fixed copies of netmap's glue headers
+
 
 def driver_root(context: BuildContext, driver: Driver) -> Path:
     return context.build_dir / "drivers" / driver.name
@@ -45,11 +47,32 @@ def prepare_tree(context: BuildContext, driver: Driver, pristine: Path,
     log = context.build_dir / "logs" / f"patch-{driver.name}.log"
     try:
         apply_patch(patch, where, log, f"{driver.name} on {version}")
+        _patch_glue(context, driver, staging / GLUE_DIR)
     except ToolError:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     shutil.rmtree(root, ignore_errors=True)
     staging.rename(root)
+
+
+def _patch_glue(context: BuildContext, driver: Driver, directory: Path) -> None:
+    """Copies of netmap's glue headers with our fixes (the netmap tree stays pristine)."""
+    for name in driver.glue_patches:
+        patch = driver.home / name
+        header = glue_target(patch)
+        directory.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(context.netmap / "LINUX" / header, directory / header)
+        chosen = ChosenPatch(patch, "ours", "module", "netmap glue")
+        log = context.build_dir / "logs" / f"patch-{driver.name}-glue.log"
+        apply_patch(chosen, directory, log, f"{driver.name}: netmap's {header}")
+
+
+def glue_target(patch: Path) -> str:
+    """The glue header a patch changes (its ``+++ b/<header>`` line)."""
+    for line in patch.read_text().splitlines():
+        if line.startswith("+++ "):
+            return Path(line[4:].split("\t")[0].strip()).name
+    raise ToolError(f"{patch} names no file", "a glue patch is a unified diff of one header")
 
 
 def driver_kbuild(context: BuildContext, driver: Driver) -> str:
@@ -62,7 +85,9 @@ def driver_kbuild(context: BuildContext, driver: Driver) -> str:
         kernel_makefile = "Kbuild.kernel" if (directory / "Kbuild.kernel").exists() else "Makefile"
         lines = [f"include {directory / kernel_makefile}",
                  f"obj-m := $(filter {wanted},$(obj-m))"]
-    flags = [f"-I{driver.home}", *netmap_cflags(context), f"-I{tree_include_dir(context, driver)}"]
+    glue = [f"-I{driver_root(context, driver) / GLUE_DIR}"] if driver.glue_patches else []
+    flags = [*glue, f"-I{driver.home}", *netmap_cflags(context),
+             f"-I{tree_include_dir(context, driver)}"]
     lines.append(f"ccflags-y += {' '.join(flags)}")
     return "\n".join(lines) + "\n"
 

@@ -62,7 +62,8 @@ def _driver_tasks(context: BuildContext, config_changed: ConfigChanged) -> Itera
         driver = by_name(name)
         assert driver is not None
         deps = [plan["patch"], str(context.header),
-                *(str(driver.home / glue) for glue in driver.glue)]
+                *(str(driver.home / glue) for glue in driver.glue),
+                *(str(driver.home / patch) for patch in driver.glue_patches)]
         yield {"name": f"driver-{name}", "doc": f"patch and build the {name} driver",
                "actions": [partial(build_steps.driver_step, context.build_dir, name)],
                "file_dep": deps, "task_dep": ["build:netmap"],

@@ -48,6 +48,9 @@ class Driver:
     patches: tuple[Patch, ...] = ()
     upstream_patches: str | None = None
     glue: tuple[str, ...] = ()
+    # our fixes to netmap's own glue headers (LINUX/if_*_netmap.h of the pinned tree),
+    # applied to a copy that comes first on the driver's include path
+    glue_patches: tuple[str, ...] = ()
     note: str = ""
     replaces: tuple[str, ...] = field(default=())  # in-tree modules it stands in for
 

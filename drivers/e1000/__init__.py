@@ -12,6 +12,8 @@ DRIVER = Driver(
     upstream_name="e1000",
     home=Path(__file__).parent,
     upstream_patches="e1000",
+    # rxsync's import loop had no bound: it could circle the ring for ever (NOTES.md)
+    glue_patches=("if_e1000_netmap.h.diff",),
     note="Intel PRO/1000 (QEMU's default NIC)",
     replaces=("e1000",),
 )
