@@ -63,8 +63,9 @@ def _environment(scenario: Scenario, inputs: GuestInputs, archive: Archive) -> d
     ours = [module for name in scenario.drivers for module in _built(inputs, name)]
     own_names = {module_name(m) for m in [inputs.netmap_ko, *ours]}
     needed = [dep for module in ours for dep in _depends(module) if dep not in own_names]
+    platform = [name for name in scenario.platform if inputs.in_tree.has(name)]
     stock = [_add_stock(archive, inputs.in_tree, name)
-             for name in _in_tree_order(inputs.in_tree, scenario.stock)]
+             for name in _in_tree_order(inputs.in_tree, [*platform, *scenario.stock])]
     our_chain = [_add_stock(archive, inputs.in_tree, name)
                  for name in _in_tree_order(inputs.in_tree, needed)]
     our_chain += [_add_ours(archive, module) for module in ours]

@@ -9,7 +9,7 @@ links_up() {
 	done
 }
 
-t_stock() { ins $STOCK_MODULES && links_up; }
+t_stock() { ins $STOCK_MODULES && links_up; }  # bus modules (virtio_pci) come first
 
 # admode 1 = native only: netmap refuses a port whose driver is not patched, so
 # the stock driver must fail here and ours pass below
