@@ -13,6 +13,7 @@ from buildsys import kbuild, proc
 from buildsys.context import BuildContext
 from buildsys.errors import ToolError
 from buildsys.locking import write_if_changed
+from kernel_probes import ours
 
 # objects of netmap.ko: always, then per subsystem (as upstream's Kbuild.in)
 CORE_OBJECTS = ("netmap_mem2", "netmap_mbq", "netmap_legacy", "netmap_bdg", "netmap_kloop")
@@ -23,6 +24,8 @@ SUBSYSTEM_OBJECTS = {
     "generic": ("netmap_generic",),
     "null": ("netmap_null",),
 }
+# our compatibility layer for kernels newer than the pinned netmap (empty on the others)
+COMPAT_HEADER = Path(ours.__file__).parent / ours.COMPAT_HEADER
 _COMPILER_ERROR = re.compile(r": (fatal )?error: |ERROR: |undefined reference")
 _MAKE_ERROR = re.compile(r"\*\*\* .*Error \d+")
 
@@ -48,7 +51,7 @@ def netmap_objects(subsystems: list[str]) -> dict[str, Path]:
 def netmap_cflags(context: BuildContext) -> list[str]:
     netmap, options = context.netmap, context.options
     flags = [f"-I{context.build_dir}", f"-I{netmap / 'LINUX'}", f"-I{netmap / 'sys'}",
-             f"-I{netmap / 'sys/dev'}", "-DCONFIG_NETMAP"]
+             f"-I{netmap / 'sys/dev'}", "-DCONFIG_NETMAP", "-include", str(COMPAT_HEADER)]
     flags += [f"-Wno-{name}" for name in context.disabled_warnings()]
     flags += ["-g"] if options.debug else []
     flags += [f"-DCONFIG_NETMAP_{s.upper()}" for s in options.subsystems]

@@ -16,7 +16,7 @@ from apps import APPS
 from buildsys import build_steps
 from buildsys.context import BuildContext
 from buildsys.driver_build import module_paths
-from buildsys.modules import netmap_dir
+from buildsys.modules import COMPAT_HEADER, netmap_dir
 from buildsys.userspace import app_dir, libnetmap_dir, utils_dir
 from drivers.catalog import by_name
 
@@ -45,7 +45,7 @@ def build_tasks(context: BuildContext, config_changed: ConfigChanged) -> Iterato
     module = netmap_dir(context) / f"{context.options.mod_name}.ko"
     yield {"name": "netmap", "doc": f"build {module.name} through the kernel's kbuild",
            "actions": [partial(build_steps.netmap_step, build_dir)],
-           "file_dep": [str(p) for p in [*kernel_sources, context.header]],
+           "file_dep": [str(p) for p in [*kernel_sources, context.header, COMPAT_HEADER]],
            "targets": [str(module)], "uptodate": [config_changed(_modules_config(context))]}
     drivers = list(_driver_tasks(context, config_changed))
     names = [f"build:{task['name']}" for task in drivers]  # before doit renames them

@@ -9,9 +9,9 @@ them in reverse probe order).
 
 from __future__ import annotations
 
-from kernel_probes import kernel, mm, netdev, netdev_ops, skbuff
+from kernel_probes import kernel, mm, netdev, netdev_ops, ours, skbuff
 from kernel_probes.drivers import DRIVER_PROBES
-from kernel_probes.record import ExportedSymbol, Probe, ProbeSet, SourceGrep
+from kernel_probes.record import MACRO_PREFIX, ExportedSymbol, Probe, ProbeSet, SourceGrep
 from kernel_probes.symbols import SYMBOLS
 
 __all__ = [
@@ -21,11 +21,12 @@ __all__ = [
     "UPSTREAM_ORDER",
     "all_probes",
     "generic_probes",
+    "our_macros",
     "upstream_order",
 ]
 
 GENERIC: tuple[ProbeSet, ...] = (
-    netdev.PROBES, netdev_ops.PROBES, skbuff.PROBES, mm.PROBES, kernel.PROBES)
+    netdev.PROBES, netdev_ops.PROBES, skbuff.PROBES, mm.PROBES, kernel.PROBES, ours.PROBES)
 
 # The generic probes in the order upstream's configure adds them (loops
 # expanded), extracted from configure at 89607e1406c1 together with the probes.
@@ -131,9 +132,16 @@ def upstream_order() -> list[str]:
 
 
 def generic_probes() -> list[Probe]:
-    """The generic probes, in upstream's order."""
+    """The generic probes, in upstream's order, then ours (kernel_probes/ours.py)."""
     by_name = {p.name: p for s in GENERIC for p in s.probes if isinstance(p, Probe)}
-    return [by_name[name] for name in UPSTREAM_ORDER]
+    upstream = [by_name[name] for name in UPSTREAM_ORDER]
+    return upstream + [p for p in ours.PROBES.probes if isinstance(p, Probe)]
+
+
+def our_macros() -> set[str]:
+    """The macros only our probes define (never upstream's configure)."""
+    return {MACRO_PREFIX + define.name for probe in ours.PROBES.probes
+            for define in (*probe.on_success, *getattr(probe, "on_failure", ()))}
 
 
 def all_probes(drivers: list[str]) -> list[AnyProbe]:
