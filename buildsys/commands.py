@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -141,7 +142,12 @@ def vmtest_command(context: BuildContext, options: VmOptions) -> None:
         for scenario in scenarios:
             label = f" (boot {run} of {options.repeat})" if options.repeat > 1 else ""
             out.print(f"booting for {scenario.name}{label}: {scenario.note}")
-            checks += runner.run_scenario(context, target, scenario, options.timeout, run)
+            started = time.monotonic()
+            done = runner.run_scenario(context, target, scenario, options.timeout, run)
+            passed = sum(c.status == "pass" for c in done)
+            out.print(f"  {passed} of {len(done)} checks passed "
+                      f"({time.monotonic() - started:.0f} s)")
+            checks += done
     report = vm_report.write(context.build_dir, {"kernel": target.release,
                                                  "image": str(target.image),
                                                  "accelerator": target.accel.name,
