@@ -241,3 +241,30 @@ def task_vmtest() -> dict[str, Any]:
     """Boot the configured kernel in QEMU; load netmap and the drivers; run pkt-gen."""
     return {"actions": [_vmtest], "params": _VM_PARAMS, "uptodate": [False], "verbosity": 2,
             "task_dep": ["build"]}
+
+
+_KERNEL_TREE_PARAMS = [
+    {"name": "series", "long": "series", "default": "", "help": "the kernel series, e.g. 7.3"},
+    {"name": "suite", "long": "suite", "default": "trixie-backports",
+     "help": "the Debian suite to take it from [trixie-backports]"},
+    {"name": "flavour", "long": "flavour", "default": "amd64",
+     "help": "Debian's kernel flavour [amd64]"},
+    {"name": "refresh", "long": "refresh", "type": bool, "default": False,
+     "help": "look for a newer release of the series even when one is cached"},
+]
+
+
+@cli.guarded
+def _kernel_tree(series: str, suite: str, flavour: str, refresh: bool) -> None:
+    from buildsys.debian_kernel import prepare_tree, summary  # noqa: PLC0415
+
+    out = commands_console()
+    tree = prepare_tree(series, suite=suite, flavour=flavour, refresh=refresh,
+                        say=lambda text: out.print(text, markup=False))
+    out.print("\n".join(summary(tree)), soft_wrap=True, markup=False)
+
+
+def task_kernel_tree() -> dict[str, Any]:
+    """A module-build tree, vmlinuz and modules of a newer Debian kernel (--series=7.3)."""
+    return {"basename": "kernel-tree", "actions": [_kernel_tree], "params": _KERNEL_TREE_PARAMS,
+            "uptodate": [False], "verbosity": 2}
