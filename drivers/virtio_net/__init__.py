@@ -23,6 +23,9 @@ DRIVER = Driver(
         Patch("patches/virtio_net-6.1.diff", since="6.1", until="6.2"),
         # from upstream's 60c00--60f00 (which applies to 6.12.y only with fuzz 2)
         Patch("patches/virtio_net-6.12.diff", since="6.12", until="6.15"),
+        # upstream has none for 6.15 and later; 7.3's virtnet_open() no longer arms a
+        # delayed refill and its napi helpers take the queue (verified on 7.3.4 only)
+        Patch("patches/virtio_net-7.3.diff", since="7.3", until="7.4"),
     ),
     note="virtio network device (the kernel's own virtio_net.c, never a download)",
     replaces=("virtio_net",),
