@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from buildsys.errors import CommandFailed
 
@@ -65,19 +66,24 @@ def run(
     ) as child:
         log_file.write(f"$ {' '.join(argv)}\n")
         watcher = guard.watch(child) if guard else None
-        assert child.stdout is not None
-        for line in child.stdout:
-            log_file.write(line)
-            lines.append(line)
-            if on_line and on_line(line):
-                child.kill()
-        child.wait()
+        _stream(child, log_file, lines, on_line)
         if watcher:
             watcher.join()
     output = "".join(lines)
     if check and child.returncode != 0:
         raise CommandFailed(argv, child.returncode, str(log))
     return Result(child.returncode, output, log, guard.fired if guard else "")
+
+
+def _stream(child: subprocess.Popen[str], log_file: TextIO, lines: list[str],
+            on_line: Callable[[str], object] | None) -> None:
+    assert child.stdout is not None
+    for line in child.stdout:
+        log_file.write(line)
+        lines.append(line)
+        if on_line and on_line(line):
+            child.kill()
+    child.wait()
 
 
 @dataclass

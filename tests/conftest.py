@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -12,6 +14,9 @@ sys.path.insert(0, str(REPO))
 
 SHARED = Path(os.environ.get("NETMAP_BUILD_SHARED", REPO.parent / "shared"))
 NETMAP_TARBALL = SHARED / "netmap" / "netmap-89607e1406c1.tar.gz"
+
+if TYPE_CHECKING:
+    from buildsys.debian_kernel import PreparedTree
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -33,3 +38,25 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.setenv("NETMAP_BUILD_CACHE", str(cache))
     monkeypatch.setenv("NETMAP_BUILD_SOURCES_CACHE", str(sources_cache))
     return cache
+
+
+# Debian's 7.3, prepared once per session and shared by tests/kernel and tests/vm
+@pytest.fixture(scope="session")
+def trees_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Kernel trees of `doit kernel-tree` for this session only (NETMAP_BUILD_TREES_CACHE
+    stays set for the session, so doit run from a test finds them); ~2 GB, removed at the end."""
+    root = tmp_path_factory.mktemp("kernel-trees")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NETMAP_BUILD_TREES_CACHE", str(root))
+        yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def debian_73_tree(trees_cache: Path) -> PreparedTree:
+    """Debian's newest 7.3 kernel of trixie-backports: a module-build tree prepared with the
+    host's gcc (``.path("kernel_dir")``), its vmlinuz (``"kernel_image"``) and its modules
+    (``"modules_dir"``).  Downloads ~300 MB and takes about a minute, once per session."""
+    from buildsys.debian_kernel import prepare_tree  # noqa: PLC0415 (after sys.path is set)
+
+    return prepare_tree("7.3", suite="trixie-backports", root=trees_cache)

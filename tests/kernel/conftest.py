@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import glob
-import shutil
 import subprocess
 import sys
 import tarfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from buildsys.debian_kernel import PreparedTree, prepare_tree
 from buildsys.sources import verify_checksum
 from tests.conftest import NETMAP_TARBALL, REPO
 
@@ -55,22 +52,3 @@ def run_doit(workdir: Path, *args: str, check: bool = True) -> subprocess.Comple
     if check and result.returncode != 0:
         pytest.fail(f"doit {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     return result
-
-
-@pytest.fixture(scope="session")
-def trees_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Kernel trees of `doit kernel-tree` for this session only (NETMAP_BUILD_TREES_CACHE
-    stays set for the session, so doit run from a test finds them); ~2 GB, removed at the end."""
-    root = tmp_path_factory.mktemp("kernel-trees")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("NETMAP_BUILD_TREES_CACHE", str(root))
-        yield root
-    shutil.rmtree(root, ignore_errors=True)
-
-
-@pytest.fixture(scope="session")
-def debian_73_tree(trees_cache: Path) -> PreparedTree:
-    """Debian's newest 7.3 kernel of trixie-backports: a module-build tree prepared with the
-    host's gcc (``.path("kernel_dir")``), its vmlinuz (``"kernel_image"``) and its modules
-    (``"modules_dir"``).  Downloads ~300 MB and takes about a minute, once per session."""
-    return prepare_tree("7.3", suite="trixie-backports", root=trees_cache)
