@@ -87,6 +87,20 @@ report() {
 	metric "$2_pps" "$(speed "$1")"
 }
 
+# send_and_count PREFIX RX_PORT TX_PORT [PKTGEN-OPTION...]: a receiver on RX_PORT
+# counts what pkt-gen sends on TX_PORT ($PACKETS packets); both sides are reported
+send_and_count() {
+	prefix=$1 rx_port=$2 tx_port=$3
+	shift 3
+	pktgen "$prefix-rx" -i "$rx_port" -f rx -W "$@" &
+	receiver=$!
+	sleep 2
+	pktgen "$prefix-tx" -i "$tx_port" -f tx -n "$PACKETS" "$@" || { why "pkt-gen tx on $tx_port failed"; return 1; }
+	wait $receiver || { why "pkt-gen rx on $rx_port failed"; return 1; }
+	report "$prefix-tx" tx
+	report "$prefix-rx" rx
+}
+
 load_netmap() {
 	insmod "$NETMAP_KO" || { why "insmod $(basename "$NETMAP_KO") failed"; return 1; }
 	appears /dev/netmap 5 || { why "/dev/netmap did not appear"; return 1; }

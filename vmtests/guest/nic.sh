@@ -39,13 +39,7 @@ t_native_tx() {
 # a netmap receiver on eth1 counts what eth0 sends across the hub; the emulated
 # NIC drops what its rx ring cannot take, so the count is reported, not required
 t_native_flood() {
-	pktgen nic-rx -i netmap:eth1 -f rx -W -w 2 &
-	receiver=$!
-	sleep 3
-	pktgen nic-tx -i netmap:eth0 -f tx -n "$PACKETS" -w 2 || { why "pkt-gen tx on netmap:eth0 (native) failed"; return 1; }
-	wait $receiver || { why "pkt-gen rx on netmap:eth1 (native) failed"; return 1; }
-	report nic-tx tx
-	report nic-rx rx
+	send_and_count nic netmap:eth1 netmap:eth0 -w 2 || return 1
 	sent=$(packets nic-tx)
 	got=$(packets nic-rx)
 	[ "$sent" = "$PACKETS" ] || { why "sent $sent of $PACKETS"; return 1; }
