@@ -13,6 +13,7 @@ from doit import create_after, get_var
 from doit.tools import config_changed
 
 from buildsys import cli
+from vmtests import SCENARIOS
 
 
 def _dep_file() -> str:
@@ -209,9 +210,10 @@ def task_dkms() -> dict[str, Any]:
                         "help": "where to write the tree [dist]"}]}
 
 
+_SCENARIOS = [scenario.name for scenario in SCENARIOS]
 _VM_PARAMS = [
     {"name": "scenarios", "long": "scenarios", "default": "",
-     "help": "only these scenarios, comma separated [all: netmap e1000 virtio_net realtek]"},
+     "help": f"only these scenarios, comma separated [all: {' '.join(_SCENARIOS)}]"},
     {"name": "accel", "long": "accel", "default": "auto", "choices": [("auto", ""), ("kvm", ""),
                                                                        ("tcg", "")],
      "help": "QEMU accelerator: KVM when a trial boot works, else TCG [auto]"},
