@@ -54,6 +54,12 @@ def read_elf(path: Path) -> ELFFile:
     return ELFFile(io.BytesIO(data))
 
 
+def module_depends(module: Path) -> list[str]:
+    """The modules ``module`` needs loaded first (its ``.modinfo`` ``depends=``)."""
+    value = modinfo(read_elf(module)).get("depends", "")
+    return [name for name in value.split(",") if name]
+
+
 def modinfo(elf: ELFFile) -> dict[str, str]:
     section = elf.get_section_by_name(".modinfo")
     info: dict[str, str] = {}

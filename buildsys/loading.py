@@ -15,7 +15,7 @@ from pathlib import Path
 
 from buildsys import build_report, proc
 from buildsys.context import BuildContext
-from buildsys.elfcheck import modinfo, read_elf
+from buildsys.elfcheck import module_depends
 from buildsys.errors import CommandFailed, ToolError, UserError
 from buildsys.locking import write_atomic
 
@@ -35,11 +35,6 @@ def loaded_modules(proc_modules: Path = Path("/proc/modules")) -> set[str]:
     return {line.split()[0] for line in proc_modules.read_text().splitlines() if line}
 
 
-def _depends(module: Path) -> list[str]:
-    value = modinfo(read_elf(module)).get("depends", "")
-    return [name for name in value.split(",") if name]
-
-
 def plan_load(context: BuildContext, loaded: set[str]) -> LoadPlan:
     modules = build_report.built_modules(context.build_dir)
     netmap = next((m for m in modules if m.name == f"{context.options.mod_name}.ko"), None)
@@ -54,7 +49,7 @@ def plan_load(context: BuildContext, loaded: set[str]) -> LoadPlan:
             plan.removed.append(stock)
     own = {m.stem for m in modules}
     for module in [netmap, *drivers]:
-        plan.commands += [["modprobe", dep] for dep in _depends(module) if dep not in own]
+        plan.commands += [["modprobe", dep] for dep in module_depends(module) if dep not in own]
         plan.commands.append(["insmod", str(module)])
         plan.inserted.append(module.stem)
     return plan

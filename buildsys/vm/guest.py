@@ -10,7 +10,7 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
-from buildsys.elfcheck import modinfo, read_elf
+from buildsys.elfcheck import module_depends, read_elf
 from buildsys.errors import UserError
 from buildsys.vm.initramfs import Archive, module_bytes
 from buildsys.vm.kmods import InTree, module_name
@@ -62,7 +62,8 @@ def _environment(scenario: Scenario, inputs: GuestInputs, archive: Archive) -> d
     netmap = _add_ours(archive, inputs.netmap_ko)
     ours = [module for name in scenario.drivers for module in _built(inputs, name)]
     own_names = {module_name(m) for m in [inputs.netmap_ko, *ours]}
-    needed = [dep for module in ours for dep in _depends(module) if dep not in own_names]
+    needed = [dep for module in ours
+              for dep in map(module_name, module_depends(module)) if dep not in own_names]
     platform = [name for name in scenario.platform if inputs.in_tree.has(name)]
     stock = [_add_stock(archive, inputs.in_tree, name)
              for name in _in_tree_order(inputs.in_tree, [*platform, *scenario.stock])]
@@ -81,11 +82,6 @@ def _built(inputs: GuestInputs, driver: str) -> list[Path]:
     if not modules:
         raise Skip(f"the {driver} driver is not built (doit configure --drivers=...{driver})")
     return modules
-
-
-def _depends(module: Path) -> list[str]:
-    value = modinfo(read_elf(module)).get("depends", "")
-    return [module_name(name) for name in value.split(",") if name]
 
 
 def _in_tree_order(in_tree: InTree, names: list[str] | tuple[str, ...]) -> list[str]:

@@ -7,16 +7,17 @@ ttyS0's file; the checks' results to ttyS1's, one clean line each.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import pairwise
 from pathlib import Path
 
 from buildsys import proc
 from buildsys.errors import UserError
+from buildsys.locking import write_atomic
 from buildsys.vm.initramfs import Archive
 
 QEMU = "qemu-system-x86_64"
@@ -28,6 +29,8 @@ KERNEL_ARGS = ("console=ttyS0 panic=-1 oops=panic panic_on_warn=1 softlockup_pan
 KVM_FAILURES = ("KVM internal error", "emulation failure", "failed to initialize kvm",
                 "Could not access KVM")
 BOOT_MARK = "NMT boot"
+# in each boot's work dir
+INITRAMFS, CONSOLE, RESULTS = "initramfs.cpio", "console.log", "results.log"
 SILENCE = 60.0  # seconds with no output from the guest: it hangs (pkt-gen runs take < 40 s)
 
 
@@ -66,11 +69,13 @@ def kernel_image(release: str, override: str = "") -> Path:
     return image
 
 
-def machine_argv(accel: Accelerator, image: Path, initramfs: Path, nic_model: str | None, *,
-                 console: Path, results: Path) -> list[str]:
+def machine_argv(accel: Accelerator, image: Path, workdir: Path,
+                 nic_model: str | None) -> list[str]:
+    """Boots ``workdir``'s initramfs; its serial ports write ``workdir``'s two logs."""
     argv = [qemu(), *accel.argv(), "-smp", "2", "-m", str(MEMORY_MB), "-nodefaults",
-            "-display", "none", "-no-reboot", "-kernel", str(image), "-initrd", str(initramfs),
-            "-append", KERNEL_ARGS, "-serial", f"file:{console}", "-serial", f"file:{results}"]
+            "-display", "none", "-no-reboot", "-kernel", str(image),
+            "-initrd", str(workdir / INITRAMFS), "-append", KERNEL_ARGS,
+            "-serial", f"file:{workdir / CONSOLE}", "-serial", f"file:{workdir / RESULTS}"]
     for index in range(2 if nic_model else 0):  # two NICs on one hub: eth0 -> eth1
         argv += ["-netdev", f"hubport,id=nic{index},hubid=0",
                  "-device", f"{nic_model},netdev=nic{index},mac=52:54:00:12:34:{index + 1:02x}"]
@@ -83,7 +88,7 @@ def boot(argv: list[str], workdir: Path, timeout: float) -> Boot:
     A guest that locks up with interrupts off prints nothing more and no watchdog
     fires under TCG: silence on both serial ports for ``SILENCE`` s ends it.
     """
-    console, results = _outputs(argv)
+    console, results = workdir / CONSOLE, workdir / RESULTS
     for stale in (console, results):
         stale.unlink(missing_ok=True)
     log = workdir / "qemu.log"
@@ -107,11 +112,6 @@ def _silence_watch(*outputs: Path) -> Callable[[], str]:
     return stalled
 
 
-def _outputs(argv: list[str]) -> tuple[Path, Path]:
-    files = [Path(v.removeprefix("file:")) for k, v in pairwise(argv) if k == "-serial"]
-    return files[0], files[1]
-
-
 def choose_accelerator(requested: str, image: Path, workdir: Path, busybox: Path) -> Accelerator:
     """KVM only when a trial boot with it reaches /init: a /dev/kvm that exists may
     still be unable to run a stock kernel (nested, paravirtual)."""
@@ -121,12 +121,31 @@ def choose_accelerator(requested: str, image: Path, workdir: Path, busybox: Path
         if requested == "kvm":
             raise UserError("/dev/kvm is not usable here", "use --accel=tcg or --accel=auto")
         return Accelerator("tcg", "no usable /dev/kvm")
-    failure = _try_kvm(image, workdir, busybox)
+    failure = _remembered_trial(image, workdir, busybox)
     if failure is None:
         return Accelerator("kvm", "a trial boot with KVM worked")
     if requested == "kvm":
         raise UserError(f"KVM cannot boot this kernel ({failure})", "use --accel=tcg or auto")
     return Accelerator("tcg", f"KVM cannot boot the kernel here ({failure})")
+
+
+def _remembered_trial(image: Path, workdir: Path, busybox: Path) -> str | None:
+    """The trial's verdict, tried once per QEMU, image and host kernel (a silent
+    failure costs the whole 15 s trial timeout on every run otherwise)."""
+    key = {"qemu": qemu(), "qemu_mtime": Path(qemu()).stat().st_mtime_ns,
+           "image": str(image), "image_mtime": image.stat().st_mtime_ns,
+           "host": os.uname().release}
+    record = workdir / "verdict.json"
+    try:
+        known = json.loads(record.read_text())
+        if known.get("key") == key:
+            failure: str | None = known.get("failure")
+            return failure
+    except (OSError, ValueError):
+        pass
+    failure = _try_kvm(image, workdir, busybox)
+    write_atomic(record, json.dumps({"key": key, "failure": failure}) + "\n")
+    return failure
 
 
 def _try_kvm(image: Path, workdir: Path, busybox: Path) -> str | None:
@@ -135,10 +154,8 @@ def _try_kvm(image: Path, workdir: Path, busybox: Path) -> str | None:
     archive.file("bin/busybox", busybox.read_bytes(), 0o755)
     archive.file("init", b"#!/bin/busybox sh\n/bin/busybox mount -t devtmpfs dev /dev\n"
                  b"echo 'NMT boot' > /dev/ttyS1\n/bin/busybox reboot -f\n", 0o755)
-    archive.write(workdir / "trial.cpio")
-    argv = machine_argv(Accelerator("kvm", ""), image, workdir / "trial.cpio", None,
-                        console=workdir / "trial-console.log",
-                        results=workdir / "trial-results.log")
+    archive.write(workdir / INITRAMFS)
+    argv = machine_argv(Accelerator("kvm", ""), image, workdir, None)
     trial = boot(argv, workdir, timeout=15)  # a KVM boot reaches /init in about a second
     if trial.results.is_file() and BOOT_MARK in trial.results.read_text(errors="replace"):
         return None

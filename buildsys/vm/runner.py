@@ -88,12 +88,10 @@ def run_scenario(context: BuildContext, target: Target, scenario: Scenario,
     workdir = context.build_dir / "vm" / (scenario.name if run == 1 else f"{scenario.name}.{run}")
     workdir.mkdir(parents=True, exist_ok=True)
     try:
-        guest.build_archive(scenario, target.inputs, workdir / "initramfs.cpio")
+        guest.build_archive(scenario, target.inputs, workdir / qemu.INITRAMFS)
     except guest.Skip as why:
         return [Check(scenario.name, "all", "skip", str(why))]
-    argv = qemu.machine_argv(target.accel, target.image, workdir / "initramfs.cpio",
-                             scenario.nic_model, console=workdir / "console.log",
-                             results=workdir / "results.log")
+    argv = qemu.machine_argv(target.accel, target.image, workdir, scenario.nic_model)
     booted = qemu.boot(argv, workdir, timeout or TIMEOUTS[target.accel.name])
     stopped = (f"the host stopped the guest: {booted.stopped}" if booted.stopped
                else "QEMU ended before the checks did (guest panic?)")
