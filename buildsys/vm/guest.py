@@ -30,6 +30,7 @@ class GuestInputs:
     drivers: dict[str, list[Path]]  # built modules by driver name
     apps: list[Path]  # statically linked pkt-gen, vale-ctl
     in_tree: InTree
+    busybox: Path  # checked static once, by busybox()
 
 
 def busybox() -> Path:
@@ -46,7 +47,7 @@ def _is_dynamic(program: Path) -> bool:
 
 def build_archive(scenario: Scenario, inputs: GuestInputs, target: Path) -> None:
     archive = Archive()
-    archive.file("bin/busybox", busybox().read_bytes(), 0o755)
+    archive.file("bin/busybox", inputs.busybox.read_bytes(), 0o755)
     archive.file("init", (GUEST / "init").read_bytes(), 0o755)
     for script in ("lib.sh", scenario.script):
         archive.file(f"lib/nmt/{script}", (GUEST / script).read_bytes())

@@ -56,7 +56,8 @@ def prepare(context: BuildContext, options: VmOptions, say: Callable[[str], None
     box = guest.busybox()
     vm_dir = context.build_dir / "vm"
     apps = [userspace.build_static_app(context, app, vm_dir / "apps" / app) for app in GUEST_APPS]
-    inputs = guest.GuestInputs(_netmap_module(context), _driver_modules(context), apps, in_tree)
+    inputs = guest.GuestInputs(_netmap_module(context), _driver_modules(context), apps, in_tree,
+                               box)
     accel = qemu.choose_accelerator(options.accel, image, vm_dir / "trial", box)
     say(f"kernel {release} ({image}), accelerator {accel.name}: {accel.reason}")
     return Target(release, image, accel, inputs)
