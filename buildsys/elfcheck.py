@@ -7,6 +7,7 @@ module we built.
 
 from __future__ import annotations
 
+import gzip
 import io
 import lzma
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from pathlib import Path
 from elftools.elf.elffile import ELFFile
 from elftools.elf.sections import SymbolTableSection
 
+from buildsys.errors import UserError
 from buildsys.kernel import KernelTree
 
 
@@ -48,10 +50,19 @@ def expected_vermagic(kernel: KernelTree) -> str:
 
 
 def read_elf(path: Path) -> ELFFile:
-    data = path.read_bytes()
-    if path.suffix == ".xz":
-        data = lzma.decompress(data)
-    return ELFFile(io.BytesIO(data))
+    return ELFFile(io.BytesIO(module_bytes(path)))
+
+
+def module_bytes(path: Path) -> bytes:
+    """An ELF file's bytes, modules decompressed the way Debian ships them."""
+    if path.name.endswith(".xz"):
+        return lzma.decompress(path.read_bytes())
+    if path.name.endswith(".gz"):
+        return gzip.decompress(path.read_bytes())
+    if path.name.endswith(".zst"):
+        raise UserError(f"cannot read module {path} (compression not supported)",
+                        "rebuild the kernel's modules with xz or gzip compression")
+    return path.read_bytes()
 
 
 def module_depends(module: Path) -> list[str]:

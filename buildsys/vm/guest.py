@@ -10,9 +10,9 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
-from buildsys.elfcheck import module_depends, read_elf
+from buildsys.elfcheck import module_bytes, module_depends, read_elf
 from buildsys.errors import UserError
-from buildsys.vm.initramfs import Archive, module_bytes
+from buildsys.vm.initramfs import Archive
 from buildsys.vm.kmods import InTree, module_name
 from vmtests import GUEST, Scenario
 

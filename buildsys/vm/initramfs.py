@@ -1,19 +1,16 @@
 """A newc cpio archive written in Python: the guest's whole root file system.
 
 The kernel unpacks an uncompressed newc archive itself, so no cpio, gzip or root
-is needed. Debian ships in-tree modules compressed (``.ko.xz``); they are stored
-decompressed, so any busybox ``insmod`` loads them on any kernel.
+is needed. Debian ships in-tree modules compressed (``.ko.xz``); the guest builder
+stores them decompressed (``elfcheck.module_bytes``), so any busybox ``insmod`` loads
+them on any kernel.
 """
 
 from __future__ import annotations
 
-import gzip
-import lzma
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from buildsys.errors import UserError
 
 _TRAILER = "TRAILER!!!"
 
@@ -57,14 +54,3 @@ def _entry(name: str, mode: int, data: bytes, inode: int) -> bytes:
 def _pad(blob: bytes) -> bytes:
     return blob + b"\0" * (-len(blob) % 4)
 
-
-def module_bytes(path: Path) -> bytes:
-    """A kernel module's ELF bytes, decompressed the way Debian ships them."""
-    if path.name.endswith(".ko.xz"):
-        return lzma.decompress(path.read_bytes())
-    if path.name.endswith(".ko.gz"):
-        return gzip.decompress(path.read_bytes())
-    if path.name.endswith(".ko"):
-        return path.read_bytes()
-    raise UserError(f"cannot read module {path} (compression not supported)",
-                    "rebuild the kernel's modules with xz or gzip compression")
