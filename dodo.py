@@ -246,7 +246,8 @@ def task_vmtest() -> dict[str, Any]:
 
 
 _KERNEL_TREE_PARAMS = [
-    {"name": "series", "long": "series", "default": "", "help": "the kernel series, e.g. 7.3"},
+    {"name": "series", "long": "series", "default": "",
+     "help": "the kernel series, e.g. 7.3, or newest (the suite's newest)"},
     {"name": "suite", "long": "suite", "default": "trixie-backports",
      "help": "the Debian suite to take it from [trixie-backports]"},
     {"name": "flavour", "long": "flavour", "default": "amd64",

@@ -51,31 +51,35 @@ def trees_cache_root() -> Path:
     return Path(explicit) if explicit else cache_root() / "kernel-trees"
 
 
+NEWEST = "newest"  # --series=newest: the newest series the suite holds
+
+
 def check_series(series: str) -> None:
-    if not re.fullmatch(r"\d+\.\d+", series):
+    if series != NEWEST and not re.fullmatch(r"\d+\.\d+", series):
         raise UserError(f"--series={series!r} is not a kernel series",
-                        "pass --series=X.Y, e.g. --series=7.3")
+                        f"pass --series=X.Y (e.g. --series=7.3) or --series={NEWEST}")
 
 
 def prepare_tree(series: str, *, suite: str = DEFAULT_SUITE, flavour: str = DEFAULT_FLAVOUR,
                  refresh: bool = False, say: Callable[[str], object] = lambda _: None,
                  root: Path | None = None) -> PreparedTree:
-    """The tree of the newest ``series`` kernel of ``suite``: cached, else made.
+    """The tree of the newest ``series`` kernel of ``suite`` (``newest``: of its newest
+    series): cached, else made.
 
     Without ``refresh`` a cached tree of the series is used as it is, without
-    asking the archive whether a newer release came out."""
+    asking the archive whether a newer release came out; ``newest`` always asks."""
     check_series(series)
     root = root or trees_cache_root()
     with locked(root / ".lock"):
         compiler = host_compiler(root / "logs")
-        found = None if refresh else find_cached(root, series, suite, flavour, compiler)
+        found = None if refresh or series == NEWEST else find_cached(
+            root, series, suite, flavour, compiler)
         if found:
             return found
-        apt = private_apt.PrivateApt(root / "apt" / suite, root / "logs" / f"apt-{suite}")
-        entries = private_apt.system_sources()
-        apt.use(private_apt.archive_uri(entries, private_apt.host_codename()), [suite])
-        say(f"reading the package lists of {suite}")
-        apt.update()
+        apt = suite_lists(root, suite, say)
+        if series == NEWEST:
+            series = newest_series(apt, suite, flavour)
+            say(f"the newest series of {suite} is {series}")
         packages = debian_packages.resolve(apt, series, suite, flavour)
         entry = root / f"{packages.release}-{compiler.key}"
         if (entry / "tree.json").is_file():
@@ -83,6 +87,25 @@ def prepare_tree(series: str, *, suite: str = DEFAULT_SUITE, flavour: str = DEFA
         origin = {"suite": suite, "flavour": flavour, "archive": apt.uri}
         debian_tree_build.build_entry(entry, apt, packages, compiler, origin, say=say)
         return load_entry(entry, cached=False)
+
+
+def suite_lists(root: Path, suite: str,
+                say: Callable[[str], object]) -> private_apt.PrivateApt:
+    """Fresh package lists of ``suite``, from the mirror the system uses."""
+    apt = private_apt.PrivateApt(root / "apt" / suite, root / "logs" / f"apt-{suite}")
+    entries = private_apt.system_sources()
+    apt.use(private_apt.archive_uri(entries, private_apt.host_codename()), [suite])
+    say(f"reading the package lists of {suite}")
+    apt.update()
+    return apt
+
+
+def newest_series(apt: private_apt.PrivateApt, suite: str, flavour: str) -> str:
+    series = debian_packages.newest_series(apt.names("linux-headers-"), flavour)
+    if series is None:
+        raise UserError(f"{suite} has no linux-headers-*-{flavour} package",
+                        "pick another --suite or --flavour")
+    return series
 
 
 def load_entry(entry: Path, cached: bool) -> PreparedTree:

@@ -83,6 +83,14 @@ def newest_release(names: list[str], series: str, flavour: str) -> str | None:
     return max(matching, key=release_key) if matching else None
 
 
+def newest_series(names: list[str], flavour: str) -> str | None:
+    """The newest ``X.Y`` among the ``linux-headers-<release>-<flavour>`` package names (the
+    archive decides what is newest: never a list in the code)."""
+    pattern = re.compile(rf"linux-headers-(\d+)\.(\d+)\.\d+[^-\s]*(?:-\d+)?-{re.escape(flavour)}")
+    found = [(int(m.group(1)), int(m.group(2))) for m in map(pattern.fullmatch, names) if m]
+    return "{}.{}".format(*max(found)) if found else None
+
+
 def newest_version(show_text: str) -> str:
     versions = [fields.get("Version", "") for fields in stanzas(show_text)]
     return max(versions, key=release_key, default="")

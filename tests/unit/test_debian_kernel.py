@@ -206,3 +206,18 @@ def test_a_failed_build_leaves_no_entry_and_no_staging(tmp_path):
         debian_tree_build.build_entry(entry, FailingApt(), packages, compiler,  # type: ignore[arg-type]
                                       {}, say=lambda _: None)
     assert list(tmp_path.iterdir()) == []  # neither the entry nor its staging dir
+
+
+def test_newest_series_is_the_archives_not_a_list_in_the_code():
+    names = [*NAMES_72, "linux-headers-7.3.4+deb13-amd64", "linux-headers-7.10.1+deb13-rt-amd64",
+             "linux-headers-6.12.48+deb13-amd64", "linux-headers-7.3.4+deb13-common"]
+    assert debian_packages.newest_series(names, "amd64") == "7.3"  # 7.10 is rt only
+    assert debian_packages.newest_series(names, "rt-amd64") == "7.10"
+    assert debian_packages.newest_series(["linux-headers-amd64"], "amd64") is None
+
+
+def test_newest_is_a_series_word():
+    debian_kernel.check_series("newest")
+    with pytest.raises(UserError, match="'latest' is not a kernel series") as error:
+        debian_kernel.check_series("latest")
+    assert "--series=newest" in error.value.remedy
