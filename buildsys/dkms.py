@@ -39,7 +39,8 @@ def dkms_conf(context: BuildContext) -> str:
     _drivers, modules = module_entries(context)
     name = context.options.mod_name
     lines = ['PACKAGE_NAME="netmap"', f'PACKAGE_VERSION="{__version__}"',
-             'MAKE[0]="python3 ./dkms_build.py $kernelver $kernel_source_dir"',
+             # the distribution's python3 and its python3-* packages, whatever PATH holds
+             'MAKE[0]="/usr/bin/python3 ./dkms_build.py $kernelver $kernel_source_dir"',
              'CLEAN="rm -rf out"', 'AUTOINSTALL="yes"',
              f'BUILT_MODULE_NAME[0]="{name}"', 'BUILT_MODULE_LOCATION[0]="out/modules/netmap/"',
              'DEST_MODULE_LOCATION[0]="/updates/dkms"']

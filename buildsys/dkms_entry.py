@@ -1,6 +1,6 @@
 """What a DKMS build runs (copied into the DKMS tree as ``dkms_build.py``).
 
-    python3 dkms_build.py KERNEL_RELEASE KERNEL_DIR
+    /usr/bin/python3 dkms_build.py KERNEL_RELEASE KERNEL_DIR
 
 Offline and without doit: configure for the kernel (probe answers cached in
 ``out/``), then netmap.ko and the patched drivers listed in ``drivers.txt``,
@@ -25,7 +25,10 @@ from buildsys.options import Options  # noqa: E402
 
 def main(release: str, kernel_dir: str) -> int:
     out = HERE / "out"
+    # everything in the DKMS build area: nothing goes to root's home
     os.environ.setdefault("NETMAP_BUILD_CACHE", str(out / "cache"))
+    os.environ.setdefault("NETMAP_BUILD_SOURCES_CACHE", str(out / "kernel-sources"))
+    print(f"netmap dkms: Python {sys.version.split()[0]} ({sys.executable})")
     drivers = (HERE / "drivers.txt").read_text().split()
     series = ".".join(release.split(".")[:2]).split("-")[0]
     if drivers and not Path(f"/usr/src/linux-source-{series}.tar.xz").is_file():

@@ -40,8 +40,9 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     return cache
 
 
-# Debian's 7.3, prepared once per session and shared by tests/kernel and tests/vm
-@pytest.fixture(scope="session")
+# Kernel trees of `doit kernel-tree` (the newest 7.x; 6.1 on Debian 13), prepared once per
+# session and shared by tests/kernel and tests/vm
+@pytest.fixture(scope="session", autouse=True)
 def trees_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Kernel trees of `doit kernel-tree` for this session only (NETMAP_BUILD_TREES_CACHE
     stays set for the session, so doit run from a test finds them); ~2 GB, removed at the end."""
@@ -53,10 +54,13 @@ def trees_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(scope="session")
-def debian_73_tree(trees_cache: Path) -> PreparedTree:
-    """Debian's newest 7.3 kernel of trixie-backports: a module-build tree prepared with the
-    host's gcc (``.path("kernel_dir")``), its vmlinuz (``"kernel_image"``) and its modules
-    (``"modules_dir"``).  Downloads ~300 MB and takes about a minute, once per session."""
-    from buildsys.debian_kernel import prepare_tree  # noqa: PLC0415 (after sys.path is set)
+def newest_tree(trees_cache: Path) -> PreparedTree:
+    """Debian's newest kernel of trixie-backports (7.3 today; whatever the archive offers on
+    the day): a module-build tree prepared with the host's gcc (``.path("kernel_dir")``), its
+    vmlinuz (``"kernel_image"``) and its modules (``"modules_dir"``).  Downloads ~300 MB and
+    takes about a minute, once per session."""
+    from tests.kernels import newest_kernel  # noqa: PLC0415 (after sys.path is set)
 
-    return prepare_tree("7.3", suite="trixie-backports", root=trees_cache)
+    tree = newest_kernel().tree
+    assert tree is not None
+    return tree

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import glob
 import subprocess
 import sys
 import tarfile
@@ -12,17 +11,6 @@ import pytest
 
 from buildsys.sources import verify_checksum
 from tests.conftest import NETMAP_TARBALL, REPO
-
-SERIES = ("6.1", "6.12")
-
-
-def header_tree(series: str) -> Path:
-    """The installed Debian header tree of a series (resolved, never a pinned ABI)."""
-    for build in sorted(glob.glob("/lib/modules/*/build"), reverse=True):
-        release = Path(build).parent.name
-        if release.startswith(series + ".") or release.startswith(series + "-"):
-            return Path(build)
-    pytest.fail(f"no Debian {series} header tree installed: run ./bootstrap --test-kernels")
 
 
 @pytest.fixture(scope="session")

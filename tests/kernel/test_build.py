@@ -18,7 +18,8 @@ from buildsys.elfcheck import (
 )
 from buildsys.kernel import load_kernel
 from tests.conftest import NETMAP_TARBALL
-from tests.kernel.conftest import SERIES, header_tree, run_doit
+from tests.kernel.conftest import run_doit
+from tests.kernels import SERIES, header_tree
 
 pytestmark = pytest.mark.kernel
 

@@ -17,7 +17,8 @@ import kernel_probes
 from buildsys import configure as configure_module
 from buildsys.options import Options
 from tests.conftest import NETMAP_TARBALL, REPO
-from tests.kernel.conftest import header_tree, run_doit
+from tests.kernel.conftest import run_doit
+from tests.kernels import header_tree
 
 pytestmark = pytest.mark.kernel
 GENERIC = len(kernel_probes.generic_probes())  # upstream's 90 and our 2 (kernel_probes/ours.py)

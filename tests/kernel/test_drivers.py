@@ -19,7 +19,8 @@ from buildsys.options import Options
 from buildsys.selection import select_all, source_path
 from drivers.catalog import DRIVERS, by_name
 from tests.conftest import NETMAP_TARBALL
-from tests.kernel.conftest import SERIES, header_tree, run_doit
+from tests.kernel.conftest import run_doit
+from tests.kernels import SERIES, header_tree, kernel_under_test
 
 pytestmark = pytest.mark.kernel
 # netmap_tx_irq is a macro over netmap_rx_irq (netmap_kern.h): the ELF shows rx only
@@ -27,7 +28,7 @@ NETMAP_HOOKS = {"netmap_rx_irq", "netmap_detach"}
 
 
 def configure(workdir: Path, series: str, *options: str, check: bool = True):
-    return run_doit(workdir, "configure", f"--kernel-dir={header_tree(series)}",
+    return run_doit(workdir, "configure", *kernel_under_test(series).configure_args,
                     f"--netmap-src={NETMAP_TARBALL}", "--build-dir=b", "--apps=pkt-gen",
                     "--no-utils", *options, check=check)
 

@@ -14,7 +14,8 @@ from drivers.catalog import DRIVERS
 from kernel_probes import DRIVER_PROBES
 from kernel_probes.record import MACRO_PREFIX, ProbeSet
 from tests.conftest import NETMAP_TARBALL
-from tests.kernel.conftest import SERIES, header_tree, run_doit, run_upstream_configure
+from tests.kernel.conftest import run_doit, run_upstream_configure
+from tests.kernels import SERIES, header_tree, kernel_under_test
 
 pytestmark = [pytest.mark.kernel, pytest.mark.slow]
 
@@ -22,10 +23,10 @@ pytestmark = [pytest.mark.kernel, pytest.mark.slow]
 @pytest.mark.parametrize("options", [(), ("--no-drivers",)], ids=["default", "no-drivers"])
 @pytest.mark.parametrize("series", SERIES)
 def test_same_macros_as_upstream(series, options, upstream_tree, tmp_path):
-    kernel_dir = header_tree(series)
+    kernel = kernel_under_test(series)
     theirs = confighdr.parse(run_upstream_configure(
-        upstream_tree, kernel_dir, tmp_path / "upstream", *options))
-    run_doit(tmp_path, "configure", f"--kernel-dir={kernel_dir}",
+        upstream_tree, kernel.kernel_dir, tmp_path / "upstream", *options))
+    run_doit(tmp_path, "configure", *kernel.configure_args,
              f"--netmap-src={NETMAP_TARBALL}", "--build-dir=ours", *options)
     ours = confighdr.parse((tmp_path / "ours" / "netmap_linux_config.h").read_text())
     report = json.loads((tmp_path / "ours" / "configure.json").read_text())
@@ -36,7 +37,7 @@ def test_same_macros_as_upstream(series, options, upstream_tree, tmp_path):
     from_drivers = driver_macros(report)
     assert {k: v for k, v in ours.items() if k not in from_drivers} == theirs
     assert not set(theirs) & from_drivers
-    assert report["kernel"]["release"] == kernel_dir.parent.name
+    assert report["kernel"]["release"] == kernel.release
     assert not any(p["cached"] for p in report["probes"])
 
 
@@ -72,15 +73,17 @@ def test_same_driver_answers_as_upstream_given_the_same_sources(series, upstream
                                                                 tmp_path):
     """Upstream with the kernel's own sources (and --no-ext-drivers, so it does not try
     to download) runs its driver probes too: the answers must agree, driver by driver."""
-    kernel_dir = header_tree(series)
+    under_test = kernel_under_test(series)
+    kernel_dir = under_test.kernel_dir
     kernel = load_kernel(kernel_dir)
-    extracted = find_sources("", kernel, [source_path(d) for d in DRIVERS])
+    extracted = find_sources(under_test.kernel_sources, kernel,
+                             [source_path(d) for d in DRIVERS])
     assert extracted is not None
     theirs_dir = tmp_path / "upstream"
     theirs = confighdr.parse(run_upstream_configure(
         upstream_tree, kernel_dir, theirs_dir, f"--kernel-sources={extracted.root}",
         "--no-ext-drivers"))
-    run_doit(tmp_path, "configure", f"--kernel-dir={kernel_dir}",
+    run_doit(tmp_path, "configure", *under_test.configure_args,
              f"--netmap-src={NETMAP_TARBALL}", "--build-dir=ours")
     ours = confighdr.parse((tmp_path / "ours" / "netmap_linux_config.h").read_text())
     report = json.loads((tmp_path / "ours" / "configure.json").read_text())

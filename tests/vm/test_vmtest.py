@@ -9,26 +9,28 @@ from typing import Any
 import pytest
 
 from tests.conftest import NETMAP_TARBALL
-from tests.kernel.conftest import SERIES, header_tree, run_doit
+from tests.kernel.conftest import run_doit
+from tests.kernels import SERIES, kernel_under_test
 
 pytestmark = [pytest.mark.kernel, pytest.mark.vm]
 DRIVERS = "e1000,virtio_net,realtek"
 
 
 def release_of(series: str) -> str:
-    return header_tree(series).parent.name
+    return kernel_under_test(series).release
 
 
 @pytest.fixture(scope="module", params=SERIES)
 def vmtest_run(request, tmp_path_factory) -> tuple[Path, Any, str]:
     series = request.param
-    if not Path(f"/boot/vmlinuz-{release_of(series)}").is_file():
+    kernel = kernel_under_test(series)
+    if not kernel.image.is_file():
         pytest.fail(f"no Debian {series} kernel image: run ./bootstrap --test-kernels")
     workdir = tmp_path_factory.mktemp(f"vm-{series}")
-    run_doit(workdir, "configure", f"--kernel-dir={header_tree(series)}",
+    run_doit(workdir, "configure", *kernel.configure_args,
              f"--netmap-src={NETMAP_TARBALL}", "--build-dir=b", "--apps=pkt-gen,vale-ctl",
              "--no-utils", f"--drivers={DRIVERS}")
-    result = run_doit(workdir, "build", "vmtest", check=False)
+    result = run_doit(workdir, "build", "vmtest", *kernel.vmtest_args, check=False)
     report = json.loads((workdir / "b" / "vmtest.json").read_text())
     assert report["kernel"] == release_of(series)
     return workdir / "b", report, result.stdout + result.stderr
