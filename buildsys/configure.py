@@ -7,9 +7,10 @@ import re
 import time
 from pathlib import Path
 
-from buildsys import confighdr, probing, sources
+from buildsys import confighdr, kbuild, probing, sources
 from buildsys.errors import UserError
-from buildsys.kernel import KernelTree, fingerprint, load_kernel
+from buildsys.kernel import KernelTree, compiler_identity, fingerprint, load_kernel
+from buildsys.kernel_sources import sources_cache_root
 from buildsys.locking import locked, write_atomic
 from buildsys.model import Configuration, ProbeOutcome
 from buildsys.options import Options
@@ -36,6 +37,11 @@ def configure(options: Options, progress: probing.Progress | None = None) -> Con
     started = time.monotonic()
     kernel = load_kernel(Path(options.kernel_dir) if options.kernel_dir else default_kernel_dir())
     build_dir = build_dir_for(options, kernel)
+    kbuild.check_paths([
+        ("the kernel dir", kernel.path, "pass --kernel-dir=DIR elsewhere"),
+        ("the build dir", build_dir, "pass --build-dir=DIR elsewhere"),
+        ("the kernel sources cache", sources_cache_root(),
+         "set NETMAP_BUILD_SOURCES_CACHE elsewhere")])
     with locked(build_dir / ".configure.lock"):
         netmap, _ = sources.prepare(options.netmap_src or os.environ.get("NETMAP_SRC", ""),
                                     build_dir)
@@ -57,11 +63,14 @@ def configure(options: Options, progress: probing.Progress | None = None) -> Con
 def _answer_probes(config: Configuration, progress: probing.Progress | None) -> list[ProbeOutcome]:
     records = all_probes(config.selection.probe_drivers)
     work = config.build_dir / "probes"
-    cache = ProbeCache(fingerprint(config.kernel))
+    compiler = compiler_identity(config.kernel, config.build_dir / "logs" / "compiler.log")
+    cache = ProbeCache({**fingerprint(config.kernel), "compiler_used": compiler})
     if not config.options.no_cache:
         cache.load()
     if cache.problem:
         config.notes.append(cache.problem)
+    if config.options.no_cache:
+        config.notes.append("--no-cache: every probe compiled, the cache refreshed")
     config.warnings = _accepted_warnings(config, cache)
     ccflags = probing.warn_cflags(config.warnings)
     keys = {r.name: _probe_key(r, ccflags, config) for r in records}

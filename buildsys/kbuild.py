@@ -8,9 +8,27 @@ from collections.abc import Callable
 from pathlib import Path
 
 from buildsys import proc
+from buildsys.errors import UserError
 from buildsys.kernel import KernelTree
 
 _COMPILING = re.compile(r"^\s+CC \[M\]\s+(?P<object>\S+)\.o\s*$")
+# make splits words at blanks and reads these as its own syntax in kbuild's variables
+# (M=, -I flags, $(call ...) arguments): a path holding one makes every compile fail
+_MAKE_UNSAFE = re.compile(r"[\s:#$%=,;\\'\"`*?()<>|&]")
+REPO = Path(__file__).resolve().parent.parent
+
+
+def check_paths(paths: list[tuple[str, Path, str]]) -> None:
+    """Refuse, before any work, a path kbuild would be handed and cannot take.
+
+    ``paths``: (what it is, the path, how to choose another); the checkout is always
+    checked (our glue headers are on kbuild's include path)."""
+    for what, path, remedy in [*paths, ("this checkout", REPO, "clone it elsewhere")]:
+        bad = _MAKE_UNSAFE.search(str(path))
+        if bad:
+            char = "a space" if bad.group().isspace() else repr(bad.group())
+            raise UserError(f"{what} {str(path)!r} holds {char}, which kbuild cannot take",
+                            f"{remedy} (letters, digits and - _ . + / ~ only)")
 
 
 def jobs() -> int:

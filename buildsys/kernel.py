@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from packaging.version import Version
 
+from buildsys import proc
 from buildsys.errors import UserError
 
 HEADERS_PACKAGE_HINT = "install linux-headers-amd64 (or linux-headers-$(uname -r))"
@@ -154,6 +156,15 @@ def file_digest(path: Path) -> str:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
     return digest.hexdigest()
+
+
+def compiler_identity(kernel: KernelTree, log: Path) -> str:
+    """The compiler that really runs: the resolved binary and what its ``--version`` says
+    (``CONFIG_CC_VERSION_TEXT`` names the kernel's, which a PATH change can swap)."""
+    found = shutil.which(kernel.compiler)
+    binary = os.path.realpath(found) if found else kernel.compiler
+    result = proc.run([binary, "--version"], log, check=False)
+    return f"{binary} {result.returncode} {result.output.strip()}"
 
 
 def fingerprint(kernel: KernelTree) -> dict[str, str]:

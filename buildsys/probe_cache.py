@@ -16,7 +16,9 @@ from pathlib import Path
 
 from buildsys.locking import locked, write_atomic
 
-SCHEMA = 1
+# 2: answers only from batches whose canaries passed (schema 1 files may hold the
+# answers of a batch kbuild failed as a whole: never read back)
+SCHEMA = 2
 
 
 def cache_root() -> Path:
@@ -51,11 +53,14 @@ class ProbeCache:
         self.answers, self.problem = read_answers(self.path)
 
     def save(self, new_answers: dict[str, bool]) -> None:
+        """Add ``new_answers`` to the file (merged with what other runs saved there) and to
+        this run's answers, which never take the file's others (``--no-cache`` compiles
+        every probe even when a cache exists)."""
         with locked(self.path.with_suffix(".lock")):
             merged = {**read_answers(self.path)[0], **new_answers}
             payload = {"schema": SCHEMA, "answers": merged, "check": digest(merged)}
             write_atomic(self.path, json.dumps(payload, indent=1, sort_keys=True) + "\n")
-        self.answers = merged
+        self.answers.update(new_answers)
 
 
 def read_answers(path: Path) -> tuple[dict[str, bool], str | None]:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from buildsys import diagnostics, kbuild, proc
+from buildsys import canaries, diagnostics, kbuild, proc
 from buildsys.kernel import KernelTree
 from buildsys.patching import copy_tree
 from buildsys.probe_units import Unit, plan_units, standalone_unit
@@ -92,16 +92,21 @@ class _Batch:
     done: int = 0
 
     def run(self, units: list[Unit]) -> tuple[dict[str, Answer], list[str]]:
+        """Compile ``units`` with the canaries; raise when the batch cannot answer."""
         workdir = self.workdir
-        for unit in units:
+        pass_letter = units[0].name[0]
+        ok, fail = canaries.units(pass_letter)
+        compiled = [*units, ok, fail]
+        for unit in compiled:
             (workdir / f"{unit.name}.c").write_text(unit.text)
-        names = [unit.name for unit in units]
-        kbuild.write_kbuild(workdir, names, {u.name: u.cflags for u in units}, self.ccflags)
+        names = [unit.name for unit in compiled]
+        kbuild.write_kbuild(workdir, names, {u.name: u.cflags for u in compiled}, self.ccflags)
         self.planned += len(units)
-        log = workdir / "logs" / f"make-{units[0].name[0]}.log"
+        log = workdir / "logs" / f"make-{pass_letter}.log"
         result = kbuild.compile_objects(self.kernel, workdir, names, self.kernel_opts, log,
                                         on_object=self._compiled)
         outputs = kbuild.split_by_object(result.output)
+        canaries.check(ok, fail, workdir, outputs, log)
         answers: dict[str, Answer] = {}
         retry: list[str] = []
         for unit in units:
@@ -111,7 +116,9 @@ class _Batch:
             retry += unit_retry
         return answers, retry
 
-    def _compiled(self, _name: str) -> None:
+    def _compiled(self, name: str) -> None:
+        if "canary" in name:
+            return
         self.done += 1
         if self.progress:
             self.progress(self.done, self.planned)

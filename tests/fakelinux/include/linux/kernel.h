@@ -1,0 +1,1 @@
+#define __maybe_unused __attribute__((unused))

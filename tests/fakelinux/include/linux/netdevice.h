@@ -1,0 +1,1 @@
+struct net_device { unsigned int mtu; };
