@@ -12,8 +12,7 @@ from typing import Any
 from doit import create_after, get_var
 from doit.tools import config_changed
 
-from buildsys import cli
-from vmtests import SCENARIOS
+from buildsys import cli, params
 
 
 def _dep_file() -> str:
@@ -24,6 +23,8 @@ def _dep_file() -> str:
         chosen = last.read_text().strip()
     return str(Path(chosen) / ".doit.db") if chosen and Path(chosen).is_dir() else ".doit.db"
 
+
+params.check_command_line(sys.argv)  # one line for an unknown option, before doit parses
 
 # "continue": one failed part (a driver, an app) does not stop the others
 DOIT_CONFIG = {"default_tasks": [], "verbosity": 2, "action_string_formatting": "new",
@@ -41,7 +42,7 @@ def task_configure() -> dict[str, Any]:
     """Probe the target kernel and write netmap_linux_config.h (options: doit help configure)."""
     return {
         "actions": [_configure],
-        "params": cli.configure_params(sys.argv),
+        "params": params.configure_params(sys.argv),
         "uptodate": [False],
         "verbosity": 2,
     }
@@ -96,15 +97,6 @@ def commands_console() -> Any:
     return console()
 
 
-_PORT_PARAMS = [
-    {"name": "driver", "long": "driver", "default": "", "help": "the driver to port"},
-    {"name": "kernel_sources", "long": "kernel-sources", "default": "",
-     "help": "sources of the kernel to port to (DIR|TARBALL) [the configured ones]"},
-    {"name": "since", "long": "since", "default": "", "help": "first kernel the patch covers"},
-    {"name": "until", "long": "until", "default": "", "help": "first kernel it does not cover"},
-]
-
-
 @cli.guarded
 def _port(driver: str, kernel_sources: str, since: str, until: str) -> None:
     from buildsys.commands import port_command  # noqa: PLC0415
@@ -121,25 +113,14 @@ def _save(driver: str, kernel_sources: str, since: str, until: str) -> None:
 
 def task_port_driver() -> dict[str, Any]:
     """Porting aid: a work tree with the nearest patch applied and its rejects shown."""
-    return {"basename": "port-driver", "actions": [_port], "params": _PORT_PARAMS,
+    return {"basename": "port-driver", "actions": [_port], "params": params.PORT,
             "uptodate": [False], "verbosity": 2}
 
 
 def task_save_patch() -> dict[str, Any]:
     """Porting aid: save the edited work tree as a new patch with its version range."""
-    return {"basename": "save-patch", "actions": [_save], "params": _PORT_PARAMS,
+    return {"basename": "save-patch", "actions": [_save], "params": params.PORT,
             "uptodate": [False], "verbosity": 2}
-
-
-_INSTALL_PARAMS = [
-    {"name": "destdir", "long": "destdir", "default": "",
-     "help": "staging dir for apps, library, headers, man pages [configured]"},
-    {"name": "install_mod_path", "long": "install-mod-path", "default": "",
-     "help": "base dir for lib/modules/<release>/updates [configured, else /]"},
-    {"name": "prefix", "long": "prefix", "default": "", "help": "install prefix [configured]"},
-    {"name": "dry_run", "long": "dry-run", "type": bool, "default": False,
-     "help": "list what would be written, write nothing"},
-]
 
 
 @cli.guarded
@@ -158,18 +139,14 @@ def _uninstall(dry_run: bool) -> None:
 
 def task_install() -> dict[str, Any]:
     """Install the built modules (updates/, then depmod), apps, libnetmap, headers, man pages."""
-    return {"actions": [_install], "params": _INSTALL_PARAMS, "uptodate": [False],
+    return {"actions": [_install], "params": params.INSTALL, "uptodate": [False],
             "verbosity": 2}
 
 
 def task_uninstall() -> dict[str, Any]:
     """Remove exactly what doit install wrote (its manifest), then rerun depmod."""
-    return {"actions": [_uninstall], "params": [_INSTALL_PARAMS[-1]], "uptodate": [False],
+    return {"actions": [_uninstall], "params": [params.INSTALL[-1]], "uptodate": [False],
             "verbosity": 2}
-
-
-_DRY_RUN = [{"name": "dry_run", "long": "dry-run", "type": bool, "default": False,
-             "help": "print the exact commands, run nothing"}]
 
 
 @cli.guarded
@@ -188,12 +165,12 @@ def _unload(dry_run: bool) -> None:
 
 def task_load() -> dict[str, Any]:
     """Replace the in-tree drivers with the netmap ones: rmmod, netmap.ko, drivers (root)."""
-    return {"actions": [_load], "params": _DRY_RUN, "uptodate": [False], "verbosity": 2}
+    return {"actions": [_load], "params": params.DRY_RUN, "uptodate": [False], "verbosity": 2}
 
 
 def task_unload() -> dict[str, Any]:
     """Unload what doit load inserted and restore the in-tree drivers (root)."""
-    return {"actions": [_unload], "params": _DRY_RUN, "uptodate": [False], "verbosity": 2}
+    return {"actions": [_unload], "params": params.DRY_RUN, "uptodate": [False], "verbosity": 2}
 
 
 @cli.guarded
@@ -206,26 +183,7 @@ def _dkms(dist: str) -> None:
 def task_dkms() -> dict[str, Any]:
     """Write a DKMS source tree (dist/netmap-<version>/ and a tarball) for packagers."""
     return {"actions": [_dkms], "uptodate": [False], "verbosity": 2,
-            "params": [{"name": "dist", "long": "dist", "default": "dist",
-                        "help": "where to write the tree [dist]"}]}
-
-
-_SCENARIOS = [scenario.name for scenario in SCENARIOS]
-_VM_PARAMS = [
-    {"name": "scenarios", "long": "scenarios", "default": "",
-     "help": f"only these scenarios, comma separated [all: {' '.join(_SCENARIOS)}]"},
-    {"name": "accel", "long": "accel", "default": "auto", "choices": [("auto", ""), ("kvm", ""),
-                                                                       ("tcg", "")],
-     "help": "QEMU accelerator: KVM when a trial boot works, else TCG [auto]"},
-    {"name": "kernel_image", "long": "kernel-image", "default": "",
-     "help": "the kernel to boot [/boot/vmlinuz-<configured release>]"},
-    {"name": "modules_dir", "long": "modules-dir", "default": "",
-     "help": "its in-tree modules [/lib/modules/<configured release>]"},
-    {"name": "timeout", "long": "timeout", "type": float, "default": 0.0,
-     "help": "seconds one boot may take [120 with KVM, 300 with TCG]"},
-    {"name": "repeat", "long": "repeat", "type": int, "default": 1,
-     "help": "boot each scenario this many times"},
-]
+            "params": params.DKMS}
 
 
 @cli.guarded
@@ -241,20 +199,8 @@ def _vmtest(**params: Any) -> None:
 
 def task_vmtest() -> dict[str, Any]:
     """Boot the configured kernel in QEMU; load netmap and the drivers; run pkt-gen."""
-    return {"actions": [_vmtest], "params": _VM_PARAMS, "uptodate": [False], "verbosity": 2,
+    return {"actions": [_vmtest], "params": params.VMTEST, "uptodate": [False], "verbosity": 2,
             "task_dep": ["build"]}
-
-
-_KERNEL_TREE_PARAMS = [
-    {"name": "series", "long": "series", "default": "",
-     "help": "the kernel series, e.g. 7.3, or newest (the suite's newest)"},
-    {"name": "suite", "long": "suite", "default": "trixie-backports",
-     "help": "the Debian suite to take it from [trixie-backports]"},
-    {"name": "flavour", "long": "flavour", "default": "amd64",
-     "help": "Debian's kernel flavour [amd64]"},
-    {"name": "refresh", "long": "refresh", "type": bool, "default": False,
-     "help": "look for a newer release of the series even when one is cached"},
-]
 
 
 @cli.guarded
@@ -269,5 +215,5 @@ def _kernel_tree(series: str, suite: str, flavour: str, refresh: bool) -> None:
 
 def task_kernel_tree() -> dict[str, Any]:
     """A module-build tree, vmlinuz and modules of a newer Debian kernel (--series=7.3)."""
-    return {"basename": "kernel-tree", "actions": [_kernel_tree], "params": _KERNEL_TREE_PARAMS,
+    return {"basename": "kernel-tree", "actions": [_kernel_tree], "params": params.KERNEL_TREE,
             "uptodate": [False], "verbosity": 2}

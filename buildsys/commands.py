@@ -18,11 +18,12 @@ from rich.progress import (
 )
 
 from apps import APPS
-from buildsys import cli, dkms, install, loading, outputs, porting
+from buildsys import dkms, install, loading, outputs, porting
 from buildsys.configure import configure
 from buildsys.context import BuildContext
 from buildsys.errors import ToolError, UserError
 from buildsys.options import TOGGLED_SUBSYSTEMS, from_params
+from buildsys.params import subsystem_words
 from buildsys.vm import report as vm_report
 from buildsys.vm import runner
 from buildsys.vm.runner import VmOptions
@@ -41,7 +42,7 @@ def configure_command(params: dict[str, Any], argv: list[str]) -> None:
     if params.get("show_apps"):
         console().print(" ".join(a.name for a in APPS))
         return
-    unknown = sorted(set(cli.subsystem_words(argv)) - set(TOGGLED_SUBSYSTEMS))
+    unknown = sorted(set(subsystem_words(argv)) - set(TOGGLED_SUBSYSTEMS))
     if unknown:
         raise UserError(f"unknown subsystem {', '.join(unknown)}",
                         f"valid subsystems: {' '.join(TOGGLED_SUBSYSTEMS)}")
