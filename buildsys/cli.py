@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 import traceback
 from collections.abc import Callable
@@ -11,6 +12,25 @@ from rich.console import Console
 from rich.text import Text
 
 from buildsys.errors import NetmapBuildError, UserError
+
+_REMEDIES = {
+    errno.ENOSPC: "free some space there, then rerun: what was written is complete or absent",
+    errno.EDQUOT: "free some space there, then rerun: what was written is complete or absent",
+    errno.EROFS: "the filesystem is read-only: choose a writable --build-dir (or --destdir)",
+    errno.EACCES: "no permission: choose a dir you can write (--build-dir, --destdir), or sudo",
+    errno.EPERM: "no permission: choose a dir you can write (--build-dir, --destdir), or sudo",
+    errno.ENOTDIR: "a file stands where a directory must be: move it, or choose another dir",
+    errno.EEXIST: "a file stands where a directory must be: move it, or choose another dir",
+    errno.ENOENT: "it is gone: rerun 'doit configure' (or restore it)",
+}
+
+
+def filesystem_error(error: OSError) -> UserError:
+    """One line for an OSError: what failed, on which path, and what to do."""
+    where = f" {error.filename}" if error.filename else ""
+    what = error.strerror or str(error)
+    return UserError(f"{what}:{where}" if where else what,
+                     _REMEDIES.get(error.errno or 0, "fix this, then rerun"))
 
 
 def report(error: NetmapBuildError) -> None:
@@ -35,6 +55,11 @@ def guarded(action: Callable[..., Any]) -> Callable[..., Any]:
                 traceback.print_exc()
             report(error)
             return False
+        except OSError as error:  # the machine's fault: a full disk, a read-only tree...
+            if kwargs.get("verbose"):
+                traceback.print_exc()
+            report(filesystem_error(error))
+            raise SystemExit(2) from None
 
     run.__name__ = getattr(action, "__name__", "action")
     run.__doc__ = action.__doc__

@@ -2,6 +2,21 @@
 
 from __future__ import annotations
 
+import errno
+
+# faults of the machine, not of an input: the command line reports them as they are
+_MACHINE_FAULTS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
+
+
+def machine_fault(error: BaseException) -> bool:
+    """A full disk or a read-only filesystem: not the input's fault, not to be reworded."""
+    return isinstance(error, OSError) and error.errno in _MACHINE_FAULTS
+
+
+def located(error: OSError, path: object) -> OSError:
+    """``error`` naming ``path`` when it names nothing (a write() on a full disk)."""
+    return error if error.filename else OSError(error.errno, error.strerror, str(path))
+
 
 class NetmapBuildError(Exception):
     """Base of the errors the command line prints in one line."""

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from packaging.version import Version
 
-from buildsys.errors import UserError
+from buildsys import untar
+from buildsys.errors import UserError, located, machine_fault
 from buildsys.kernel import KernelTree, read_version
 from buildsys.locking import locked
 from buildsys.probe_cache import cache_root, digest
@@ -79,22 +80,26 @@ def extract_folders(tarball: Path, folders: list[str]) -> Path:
     return target
 
 
+def _driver_member(folders: list[str]) -> untar.Select:
+    """The path below the top folder of the top Makefile and of what is in the drivers'
+    folders; only files and folders (a symlink could name what is not kept)."""
+    def select(member: tarfile.TarInfo) -> str | None:
+        relative = untar.without_top_dir(member) or ""
+        wanted = relative == "Makefile" or any(
+            relative == folder or relative.startswith(folder + "/") for folder in folders)
+        return relative if wanted and (member.isfile() or member.isdir()) else None
+    return select
+
+
 def _extract(tarball: Path, folders: list[str], target: Path) -> None:
     partial = target.with_name(target.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
     try:
-        with tarfile.open(tarball, "r|*") as archive:
-            for member in archive:
-                relative = member.name.split("/", 1)[-1] if "/" in member.name else ""
-                if relative == "Makefile" or any(relative.startswith(f + "/") or relative == f
-                                                 for f in folders):
-                    if not (member.isfile() or member.isdir()):
-                        continue
-                    member.name = relative
-                    archive.extract(member, partial, filter="data")
+        untar.extract(tarball, partial, _driver_member(folders))
     except (tarfile.TarError, OSError, EOFError) as error:
         shutil.rmtree(partial, ignore_errors=True)
+        if isinstance(error, OSError) and machine_fault(error):
+            raise located(error, partial) from None
         raise UserError(f"cannot read kernel sources {tarball} ({error})",
                         "pass --kernel-sources=DIR|TARBALL") from None
     shutil.rmtree(target, ignore_errors=True)

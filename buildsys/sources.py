@@ -11,8 +11,8 @@ import subprocess
 import tarfile
 from pathlib import Path
 
-from buildsys import proc
-from buildsys.errors import CommandFailed, UserError
+from buildsys import proc, untar
+from buildsys.errors import CommandFailed, UserError, located, machine_fault
 from buildsys.probe_cache import cache_root
 
 PINNED_COMMIT = "89607e1406c1"
@@ -42,42 +42,19 @@ def verify_checksum(tarball: Path) -> None:
             return
 
 
-def _safe_members(archive: tarfile.TarFile, tarball: Path) -> list[tarfile.TarInfo]:
-    members = archive.getmembers()
-    for member in members:
-        parts = Path(member.name).parts
-        if member.name.startswith("/") or ".." in parts:
-            raise UserError(f"{tarball} holds an unsafe path {member.name!r}", REMEDY)
-        if (member.issym() or member.islnk()) and (
-            member.linkname.startswith("/") or ".." in Path(member.linkname).parts
-        ):
-            if member.islnk() or not _link_stays_inside(member):
-                raise UserError(f"{tarball} holds a link leaving the tree: {member.name}", REMEDY)
-        if not (member.isfile() or member.isdir() or member.issym() or member.islnk()):
-            raise UserError(f"{tarball} holds a special file {member.name}", REMEDY)
-    return members
-
-
-def _link_stays_inside(member: tarfile.TarInfo) -> bool:
-    if member.linkname.startswith("/"):
-        return False
-    depth = len(Path(member.name).parts) - 1
-    for part in Path(member.linkname).parts:
-        depth += -1 if part == ".." else 1
-        if depth < 0:
-            return False
-    return True
-
-
 def unpack(tarball: Path, destination: Path) -> None:
     verify_checksum(tarball)
+    staging = destination.with_name(destination.name + ".partial")
+    shutil.rmtree(staging, ignore_errors=True)
     try:
-        with tarfile.open(tarball) as archive:
-            members = _safe_members(archive, tarball)
-            staging = destination.with_name(destination.name + ".partial")
-            shutil.rmtree(staging, ignore_errors=True)
-            archive.extractall(staging, members=members)  # noqa: S202 (checked above)
-    except (tarfile.TarError, OSError) as error:
+        untar.extract(tarball, staging)
+    except untar.UnsafeArchive as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise UserError(str(error), REMEDY) from None
+    except (tarfile.TarError, OSError, EOFError) as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(error, OSError) and machine_fault(error):
+            raise located(error, staging) from None
         raise UserError(f"cannot read netmap tarball {tarball} ({error})", REMEDY) from None
     roots = list(staging.iterdir())
     root = roots[0] if len(roots) == 1 and roots[0].is_dir() else staging

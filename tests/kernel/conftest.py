@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import tarfile
 from pathlib import Path
 
 import pytest
 
+from buildsys import untar
 from buildsys.sources import verify_checksum
 from tests.conftest import NETMAP_TARBALL, REPO
 
@@ -18,8 +18,7 @@ def upstream_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Upstream netmap, unpacked from the shared tarball (after its checksum)."""
     verify_checksum(NETMAP_TARBALL)
     root = tmp_path_factory.mktemp("upstream")
-    with tarfile.open(NETMAP_TARBALL) as archive:
-        archive.extractall(root, filter="data")
+    untar.extract(NETMAP_TARBALL, root)
     (tree,) = root.iterdir()
     return tree
 
