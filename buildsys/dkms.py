@@ -15,6 +15,7 @@ from pathlib import Path
 
 from buildsys import __version__
 from buildsys.context import BuildContext
+from buildsys.locking import staged_dir
 from drivers.catalog import by_name
 
 REPO = Path(__file__).resolve().parent.parent
@@ -59,7 +60,20 @@ def dkms_conf(context: BuildContext) -> str:
 def write_tree(context: BuildContext, dist: Path) -> tuple[Path, Path]:
     """dist/netmap-<version>/ and its tarball."""
     tree = dist / f"netmap-{__version__}"
-    shutil.rmtree(tree, ignore_errors=True)
+    with staged_dir(tree) as staging:
+        _fill_tree(context, staging)
+    tarball = dist / f"netmap-{__version__}.tar.gz"
+    partial = tarball.with_name(f".{tarball.name}.partial")
+    try:
+        with tarfile.open(partial, "w:gz") as archive:
+            archive.add(tree, arcname=tree.name)
+        partial.replace(tarball)
+    finally:
+        partial.unlink(missing_ok=True)
+    return tree, tarball
+
+
+def _fill_tree(context: BuildContext, tree: Path) -> None:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     for package in PACKAGES:
         shutil.copytree(REPO / package, tree / package, ignore=ignore)
@@ -68,7 +82,3 @@ def write_tree(context: BuildContext, dist: Path) -> tuple[Path, Path]:
     drivers, _modules = module_entries(context)
     (tree / "drivers.txt").write_text("\n".join(drivers) + "\n")
     (tree / "dkms.conf").write_text(dkms_conf(context))
-    tarball = dist / f"netmap-{__version__}.tar.gz"
-    with tarfile.open(tarball, "w:gz") as archive:
-        archive.add(tree, arcname=tree.name)
-    return tree, tarball

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import sys
+from pathlib import Path
 from typing import Any
 
 from buildsys.options import TOGGLED_SUBSYSTEMS
@@ -204,6 +205,8 @@ def _unknown(task: str, name: str, params: list[dict[str, Any]]) -> str:
 
 # comma-separated values that must each be one of these
 _LIST_CHOICES = {("vmtest", "scenarios"): SCENARIO_NAMES}
+# paths that must exist when given (vmtest would otherwise build everything first)
+_MUST_EXIST = {("vmtest", "kernel_image"), ("vmtest", "modules_dir")}
 
 
 def _value_problem(task: str, name: str, param: dict[str, Any], value: str) -> str | None:
@@ -213,6 +216,8 @@ def _value_problem(task: str, name: str, param: dict[str, Any], value: str) -> s
             kind(value)
         except ValueError:
             return f"doit {task}: {name}={value!r} is not a number"
+    if (task, param["name"]) in _MUST_EXIST and value and not Path(value).exists():
+        return f"doit {task}: {name}={value} does not exist"
     choices = [choice for choice, _ in param.get("choices", [])]
     if choices and value not in choices:
         return f"doit {task}: {name}={value!r} is not one of {', '.join(choices)}"

@@ -135,6 +135,9 @@ class PrivateApt:
     def update(self) -> None:
         result = run(["apt-get", *self.options(), "update"], self.log_dir / "apt-update.log",
                      check=False)
+        if re.search(r"^E: .* does not have a Release file", result.output, re.MULTILINE):
+            raise UserError(f"the mirror {self.uri} has no suite {', '.join(self.suites)}",
+                            "check --suite (e.g. trixie-backports, bookworm, sid)")
         if result.returncode != 0 or re.search(r"^E: ", result.output, re.MULTILINE):
             raise ToolError(
                 f"cannot read the package lists of {', '.join(self.suites)}",
