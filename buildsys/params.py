@@ -8,6 +8,7 @@ line which option is unknown and the nearest valid one, with exit status 2.
 from __future__ import annotations
 
 import difflib
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -207,6 +208,9 @@ def _unknown(task: str, name: str, params: list[dict[str, Any]]) -> str:
 _LIST_CHOICES = {("vmtest", "scenarios"): SCENARIO_NAMES}
 # paths that must exist when given (vmtest would otherwise build everything first)
 _MUST_EXIST = {("vmtest", "kernel_image"), ("vmtest", "modules_dir")}
+# kernel versions: X.Y or X.Y.Z
+_VERSIONS = {("save-patch", "since"), ("save-patch", "until"), ("port-driver", "since"),
+             ("port-driver", "until")}
 
 
 def _value_problem(task: str, name: str, param: dict[str, Any], value: str) -> str | None:
@@ -216,6 +220,9 @@ def _value_problem(task: str, name: str, param: dict[str, Any], value: str) -> s
             kind(value)
         except ValueError:
             return f"doit {task}: {name}={value!r} is not a number"
+    if (task, param["name"]) in _VERSIONS and value and not re.fullmatch(r"\d+\.\d+(\.\d+)?",
+                                                                          value):
+        return f"doit {task}: {name}={value} is not a kernel version (X.Y or X.Y.Z)"
     if (task, param["name"]) in _MUST_EXIST and value and not Path(value).exists():
         return f"doit {task}: {name}={value} does not exist"
     choices = [choice for choice, _ in param.get("choices", [])]

@@ -19,6 +19,7 @@ from buildsys import proc
 from buildsys.context import BuildContext
 from buildsys.errors import UserError
 from buildsys.kernel_sources import find_sources
+from buildsys.locking import write_atomic
 from buildsys.patching import copy_tree, pick_upstream, upstream_ranges
 from buildsys.selection import source_path
 from drivers.catalog import DRIVERS, by_name
@@ -93,7 +94,7 @@ def save_patch(context: BuildContext, name: str, since: str, until: str | None) 
     driver = driver_named(name)
     base = context.build_dir / "port" / driver.name
     if not (base / "work").is_dir():
-        raise UserError(f"no work tree for {name}", f"run doit port-driver driver={name} first")
+        raise UserError(f"no work tree for {name}", f"run doit port-driver --driver={name} first")
     if list((base / "work").rglob("*.rej")):
         raise UserError(f"{base / 'work'} still holds *.rej files",
                         "fold each reject in by hand and delete it")
@@ -107,7 +108,7 @@ def save_patch(context: BuildContext, name: str, since: str, until: str | None) 
                         "edit the work tree first")
     target = driver.home / "patches" / f"{driver.tree_name.removesuffix('.c')}-{since}.diff"
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(diff)
+    write_atomic(target, diff)
     return target
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from buildsys import proc, untar
 from buildsys.errors import CommandFailed, UserError, located, machine_fault
+from buildsys.locking import write_atomic
 from buildsys.probe_cache import cache_root
 
 PINNED_COMMIT = "89607e1406c1"
@@ -124,5 +125,5 @@ def prepare(netmap_src: str, build_dir: Path) -> tuple[Path, str]:
         unpack(source, destination)
     else:
         copy_dir(source, destination)
-    stamp.write_text(identity)
+    write_atomic(stamp, identity)
     return destination, identity

@@ -165,6 +165,8 @@ CASES: list[tuple[str, Args, str]] = [
     ("port-driver-no-driver", lambda w: ["port-driver"], "which driver?"),
     ("port-driver-unknown-driver", lambda w: ["port-driver", "--driver=nosuch"],
      "unknown driver 'nosuch'"),
+    ("save-patch-not-a-version", lambda w: ["save-patch", "--driver=realtek", "--since=x"],
+     "is not a kernel version"),
     ("save-patch-without-work-tree", lambda w: ["save-patch", "--driver=realtek", "--since=7.9"],
      "run doit port-driver"),
 ]
@@ -230,3 +232,15 @@ def test_read_only_sources_are_only_read(configured: Work, tmp_path: Path) -> No
                       f"--build-dir={tmp_path / 'b'}", "--apps=pkt-gen", "--no-utils")
         assert result.returncode == 0, result.stderr
         assert (tmp_path / "b" / "netmap_linux_config.h").is_file()
+
+
+def test_the_kernel_tree_removed_between_configure_and_build(tmp_path: Path) -> None:
+    work = Work(tmp_path)
+    kernel = tmp_path / "kernel"
+    shutil.copytree(FAKE, kernel)
+    configure = [*CONFIGURE, f"--kernel-dir={kernel}", "--build-dir=b"]
+    assert doit(work, *configure).returncode == 0
+    shutil.rmtree(kernel)
+    before = snapshot(work.build)
+    assert_refused(doit(work, "build"), f"kernel directory {kernel} does not exist")
+    assert snapshot(work.build) == before
