@@ -20,6 +20,7 @@ from drivers.catalog import by_name
 
 def netmap_step(build_dir: Path) -> None:
     context = load_context(build_dir)
+    context.kernel()  # the configured kernel tree is still there, before anything is written
     name = f"{context.options.mod_name}.ko"
     log = str(build_dir / "logs" / f"{name}.log")
     try:
@@ -69,6 +70,7 @@ def utils_step(build_dir: Path) -> None:
 def driver_step(build_dir: Path, name: str) -> bool:
     """Build one driver; its failure is reported but fatal only when asked for."""
     context = load_context(build_dir)
+    context.kernel()  # the configured kernel tree is still there, before anything is written
     driver = by_name(name)
     assert driver is not None
     plan = context.configuration["driver_builds"][name]  # type: ignore[index]
