@@ -20,6 +20,7 @@ import pytest
 
 from buildsys import debian_packages, private_apt
 from buildsys.debian_kernel import NEWEST, PreparedTree, prepare_tree
+from buildsys.errors import NetmapBuildError
 
 SERIES = ("6.1", "6.12")
 FLAVOUR = "amd64"
@@ -97,16 +98,22 @@ def kernel_under_test(series: str) -> TestKernel:
     suite = SUITE_OF_SERIES.get(series)
     if suite is None or suite == private_apt.host_codename():
         pytest.fail(f"no Debian {series} header tree installed: run ./bootstrap --test-kernels")
-    return prepared(prepare_tree(series, suite=suite))
+    return prepared(series, suite)
 
 
 @functools.cache
 def newest_kernel() -> TestKernel:
     """The newest series of trixie-backports, prepared with ``doit kernel-tree``."""
-    return prepared(prepare_tree(NEWEST, suite=NEWEST_SUITE))
+    return prepared(NEWEST, NEWEST_SUITE)
 
 
-def prepared(tree: PreparedTree) -> TestKernel:
+def prepared(series: str, suite: str) -> TestKernel:
+    """``doit kernel-tree``'s tree, or the test fails with its one-line reason."""
+    try:
+        tree = prepare_tree(series, suite=suite)
+    except NetmapBuildError as error:
+        pytest.fail(f"doit kernel-tree --series={series} --suite={suite}: {error.one_line()}",
+                    pytrace=False)
     return TestKernel(str(tree.metadata["series"]), tree.release, tree.path("kernel_dir"), tree)
 
 
