@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from buildsys import debian_packages, debian_tree_build, private_apt
+from buildsys import debian_packages, debian_tree_build, kbuild, private_apt
 from buildsys.debian_tree_build import HostCompiler, host_compiler
 from buildsys.errors import UserError
 from buildsys.locking import locked
@@ -70,6 +70,8 @@ def prepare_tree(series: str, *, suite: str = DEFAULT_SUITE, flavour: str = DEFA
     asking the archive whether a newer release came out; ``newest`` always asks."""
     check_series(series)
     root = root or trees_cache_root()
+    kbuild.check_paths([("the kernel trees cache", root,
+                         "set NETMAP_BUILD_TREES_CACHE elsewhere")])
     with locked(root / ".lock"):
         compiler = host_compiler(root / "logs")
         found = None if refresh or series == NEWEST else find_cached(

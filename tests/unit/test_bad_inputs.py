@@ -244,3 +244,10 @@ def test_the_kernel_tree_removed_between_configure_and_build(tmp_path: Path) -> 
     before = snapshot(work.build)
     assert_refused(doit(work, "build"), f"kernel directory {kernel} does not exist")
     assert snapshot(work.build) == before
+
+
+def test_a_kernel_trees_cache_kbuild_cannot_take(configured: Work, monkeypatch) -> None:
+    monkeypatch.setenv("NETMAP_BUILD_TREES_CACHE", str(configured.root / "trees cache"))
+    assert_refused(doit(configured, "kernel-tree", "--series=7.3"),
+                   "holds a space, which kbuild cannot take")
+    assert not (configured.root / "trees cache").exists()
