@@ -59,6 +59,7 @@ class Job:
     say: Callable[[str], object]
     seconds: dict[str, float] = field(default_factory=dict)
     config_changes: list[dict[str, str | None]] = field(default_factory=list)
+    abi_name: bool = False  # 6.x: a release (6.1.0-50-amd64) that is no suffix of 6.1.176
 
     @property
     def build(self) -> Path:
@@ -131,24 +132,37 @@ def configure_tree(job: Job) -> None:
     debian_config = debian_headers(job, ".config").read_text()
     (job.build / ".config").write_text(debian_config)
     version = make(job, "kernelversion").output.strip()
-    if not release.startswith(version):
-        raise ToolError(f"Debian's release {release} does not start with the sources' "
-                        f"version {version}", "report this: the packages do not match")
-    # Debian's release is the version plus a local version (+deb13-amd64): a
-    # localversion file says so without touching Debian's .config
-    (job.build / "localversion-debian").write_text(release.removeprefix(version) + "\n")
+    series = ".".join(version.split(".")[:2])
+    if not release.startswith(series + "."):
+        raise ToolError(f"Debian's release {release} is not of the sources' series {series}",
+                        "report this: the packages do not match")
+    # 7.x: Debian's release is the version plus a local version (+deb13-amd64), which a
+    # localversion file says without touching Debian's .config; 6.x: an ABI name
+    # (6.1.0-50-amd64), written in after modules_prepare (name_release)
+    job.abi_name = not release.startswith(version)
+    if not job.abi_name:
+        (job.build / "localversion-debian").write_text(release.removeprefix(version) + "\n")
     with job.timed("olddefconfig", "make olddefconfig (the host compiler's options)"):
         make(job, "olddefconfig")
     job.config_changes = config_changes(debian_config, (job.build / ".config").read_text())
-    check_release(make(job, "kernelrelease").output, release, job.build)
+    if not job.abi_name:
+        check_release(make(job, "kernelrelease").output, release, job.build)
 
 
 def modules_prepare(job: Job) -> None:
     with job.timed("modules_prepare", "make modules_prepare (15-40 s)"):
         make(job, f"-j{os.cpu_count() or 1}", "modules_prepare")
+    if job.abi_name:
+        name_release(job.build, job.packages.release)
     check_release(read_release(job.build), job.packages.release, job.build)
     # the symbols of Debian's kernel: modpost checks the modules' imports against them
     shutil.copy2(debian_headers(job, "Module.symvers"), job.build / "Module.symvers")
+
+
+def name_release(tree: Path, release: str) -> None:
+    """Give a prepared tree Debian's ABI name where Debian's own 6.x header trees hold it:
+    in utsrelease.h (the modules' vermagic), kernel.release keeping the version."""
+    (tree / "include/generated/utsrelease.h").write_text(f'#define UTS_RELEASE "{release}"\n')
 
 
 def debian_headers(job: Job, name: str) -> Path:

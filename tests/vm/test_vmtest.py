@@ -107,7 +107,7 @@ def test_bad_vmtest_input_is_one_line(vmtest_run):
     build, _report, _output = vmtest_run
     workdir = build.parent
     for args, words in ((["--scenarios=bogus"], "no such scenario 'bogus'"),
-                        (["--kernel-image=/nonexistent/vmlinuz"], "no kernel image")):
+                        (["--kernel-image=/nonexistent/vmlinuz"], "does not exist")):
         result = run_doit(workdir, "vmtest", *args, check=False)
         assert result.returncode == 2
         lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
