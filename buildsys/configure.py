@@ -43,6 +43,7 @@ def configure(options: Options, progress: probing.Progress | None = None) -> Con
         ("the kernel sources cache", sources_cache_root(),
          "set NETMAP_BUILD_SOURCES_CACHE elsewhere")])
     with locked(build_dir / ".configure.lock"):
+        locked_at = time.monotonic_ns()
         netmap, _ = sources.prepare(options.netmap_src or os.environ.get("NETMAP_SRC", ""),
                                     build_dir)
         selection = select_all(options, kernel, netmap, build_dir / "logs")
@@ -56,8 +57,18 @@ def configure(options: Options, progress: probing.Progress | None = None) -> Con
         options.record(build_dir)
         config.seconds = time.monotonic() - started
         write_outputs(config)
+        _log_run(build_dir, locked_at)
     write_atomic(LAST_POINTER, str(build_dir) + "\n")
     return config
+
+
+def _log_run(build_dir: Path, locked_at: int) -> None:
+    """Append ``<pid> <lock taken> <done>`` (monotonic ns) to logs/configure-runs.log: the
+    record that shows concurrent configures of one build dir ran one after the other."""
+    log = build_dir / "logs" / "configure-runs.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("a") as handle:
+        handle.write(f"{os.getpid()} {locked_at} {time.monotonic_ns()}\n")
 
 
 def _answer_probes(config: Configuration, progress: probing.Progress | None) -> list[ProbeOutcome]:

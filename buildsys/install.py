@@ -12,6 +12,7 @@ import os
 import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from apps import APPS, UTILS_PROGRAMS
 from buildsys import build_report, proc
@@ -107,27 +108,43 @@ def install(context: BuildContext, where: Targets, dry_run: bool) -> tuple[list[
         return items, len(changed)
     check_writable(items)
     previous = _read_manifest(context)
-    created = set(previous.get("created", [])) | _missing_dirs(items)
-    index_before = set(_module_index(context, where.mod_path))
-    for item in changed:
+    # the manifest goes down before the first file and is completed after depmod: an
+    # install cut off anywhere leaves the next one (or uninstall) the dirs it created and
+    # depmod's index as it was before, and depmod still to run
+    cut_off = "index_before" in previous and previous["mod_path"] == str(where.mod_path)
+    index_before = previous["index_before"] if cut_off else _module_index(context, where.mod_path)
+    manifest: dict[str, Any] = {
+        "mod_path": str(where.mod_path), "files": [asdict(item) for item in items],
+        "created": sorted(set(previous.get("created", [])) | _missing_dirs(items)),
+        "generated": previous.get("generated", []), "index_before": index_before}
+    write_atomic(context.build_dir / MANIFEST, json.dumps(manifest, indent=1) + "\n")
+    _copy(changed)
+    if cut_off or any(item.destination.endswith(".ko") for item in changed):
+        run_depmod(context, where.mod_path)
+    # depmod's index files that did not exist before us go again with uninstall
+    manifest["generated"] = sorted(set(manifest["generated"]) | _new_index(context, manifest))
+    del manifest["index_before"]
+    write_atomic(context.build_dir / MANIFEST, json.dumps(manifest, indent=1) + "\n")
+    return items, len(changed)
+
+
+def _copy(items: list[Item]) -> None:
+    for item in items:
         destination = Path(item.destination)
         destination.parent.mkdir(parents=True, exist_ok=True)
         temporary = destination.with_name(f".{destination.name}.netmap-build")
         shutil.copyfile(item.source, temporary)
         temporary.chmod(item.mode)
         temporary.replace(destination)
-    if any(item.destination.endswith(".ko") for item in changed):
-        run_depmod(context, where.mod_path)
-    # depmod's index files that did not exist before us go again with uninstall
-    generated = set(previous.get("generated", [])) | (
-        set(_module_index(context, where.mod_path)) - index_before)
-    manifest = {"mod_path": str(where.mod_path), "files": [asdict(item) for item in items],
-                "created": sorted(created), "generated": sorted(generated)}
-    write_atomic(context.build_dir / MANIFEST, json.dumps(manifest, indent=1) + "\n")
-    return items, len(changed)
 
 
-def _read_manifest(context: BuildContext) -> dict[str, list[str]]:
+def _new_index(context: BuildContext, manifest: dict[str, Any]) -> set[str]:
+    """depmod's index files made since the install began (``index_before``)."""
+    now = _module_index(context, Path(manifest["mod_path"]))
+    return set(now) - set(manifest["index_before"])
+
+
+def _read_manifest(context: BuildContext) -> dict[str, Any]:
     path = context.build_dir / MANIFEST
     return json.loads(path.read_text()) if path.is_file() else {}
 
@@ -173,7 +190,9 @@ def uninstall(context: BuildContext, dry_run: bool) -> list[str]:
         Path(path).unlink(missing_ok=True)
     if any(path.endswith(".ko") for path in files):
         run_depmod(context, Path(data["mod_path"]))
-    for path in data.get("generated", []):
+    # an install cut off before its end: what depmod made since it began is ours too
+    cut_off = _new_index(context, data) if "index_before" in data else set()
+    for path in [*data.get("generated", []), *cut_off]:
         Path(path).unlink(missing_ok=True)
     for directory in sorted(data.get("created", []), key=len, reverse=True):
         if Path(directory).is_dir() and not any(Path(directory).iterdir()):

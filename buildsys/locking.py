@@ -61,3 +61,26 @@ def staged_dir(target: Path) -> Iterator[Path]:
         target.rename(old)
     staging.rename(target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+UNFINISHED = ".unfinished"
+
+
+@contextlib.contextmanager
+def make_dir(directory: Path) -> Iterator[None]:
+    """The dir a make writes in, marked while it runs.  A make cut off (SIGKILL) may leave
+    a half-written object or program newer than its sources, which the next make takes as
+    up to date: a dir still marked is emptied first.  The mark goes only when the block
+    ends normally (make returned, whatever its status)."""
+    marker = directory / UNFINISHED
+    if marker.exists():
+        shutil.rmtree(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    marker.touch()
+    yield
+    marker.unlink()
+
+
+def finished(directory: Path) -> bool:
+    """False while a make cut off in ``directory`` left its mark (doit's ``uptodate``)."""
+    return not (directory / UNFINISHED).exists()

@@ -12,7 +12,7 @@ from pathlib import Path
 from buildsys import kbuild, proc
 from buildsys.context import BuildContext
 from buildsys.errors import ToolError
-from buildsys.locking import write_if_changed
+from buildsys.locking import make_dir, write_if_changed
 from kernel_probes import ours
 
 # objects of netmap.ko: always, then per subsystem (as upstream's Kbuild.in)
@@ -75,13 +75,13 @@ def netmap_kbuild(context: BuildContext) -> str:
 def build_netmap(context: BuildContext) -> Path:
     """Build netmap.ko; returns its path or raises a short ToolError."""
     directory = netmap_dir(context)
-    directory.mkdir(parents=True, exist_ok=True)
-    write_if_changed(directory / "Kbuild", netmap_kbuild(context))
     kernel = context.kernel()
     log = context.build_dir / "logs" / "netmap.ko.log"
     argv = ["make", "-C", str(kernel.path), f"M={directory}", f"-j{kbuild.jobs()}",
             *context.options.kernel_opts, "modules"]
-    result = proc.run(argv, log, cwd=directory, check=False)
+    with make_dir(directory):
+        write_if_changed(directory / "Kbuild", netmap_kbuild(context))
+        result = proc.run(argv, log, cwd=directory, check=False)
     module = directory / f"{context.options.mod_name}.ko"
     if result.returncode != 0 or not module.is_file():
         raise ToolError(f"{module.name} failed to build:\n{first_errors(result.output)}",

@@ -16,6 +16,7 @@ from apps import APPS
 from buildsys import build_steps
 from buildsys.context import BuildContext
 from buildsys.driver_build import module_paths
+from buildsys.locking import finished
 from buildsys.modules import COMPAT_HEADER, netmap_dir
 from buildsys.userspace import app_dir, libnetmap_dir, utils_dir
 from drivers.catalog import by_name
@@ -46,13 +47,20 @@ def build_tasks(context: BuildContext, config_changed: ConfigChanged) -> Iterato
     yield {"name": "netmap", "doc": f"build {module.name} through the kernel's kbuild",
            "actions": [partial(build_steps.netmap_step, build_dir)],
            "file_dep": [str(p) for p in [*kernel_sources, context.header, COMPAT_HEADER]],
-           "targets": [str(module)], "uptodate": [config_changed(_modules_config(context))]}
+           "targets": [str(module)],
+           "uptodate": [config_changed(_modules_config(context)), _finished(netmap_dir(context))]}
     drivers = list(_driver_tasks(context, config_changed))
     names = [f"build:{task['name']}" for task in drivers]  # before doit renames them
     yield from drivers
     yield {"name": "modules", "doc": "build netmap.ko and the patched drivers", "actions": None,
            "task_dep": ["build:netmap", *names]}
     yield from _userspace_tasks(context, config_changed)
+
+
+def _finished(directory: Path) -> Callable[[], bool]:
+    """Not up to date while a make cut off in ``directory`` left its mark, even when doit
+    recorded the task done before (``doit clean build``, then a SIGKILL)."""
+    return partial(finished, directory)
 
 
 def _driver_tasks(context: BuildContext, config_changed: ConfigChanged) -> Iterator[Task]:
@@ -79,21 +87,23 @@ def _userspace_tasks(context: BuildContext, config_changed: ConfigChanged) -> It
     yield {"name": "libnetmap", "doc": "build libnetmap.a",
            "actions": [partial(build_steps.libnetmap_step, build_dir)],
            "file_dep": headers + [str(p) for p in context.sources("libnetmap/*.c")],
-           "targets": [str(library)], "uptodate": uptodate}
+           "targets": [str(library)], "uptodate": [*uptodate, _finished(library.parent)]}
     selected = [a.name for a in APPS if a.name in options.apps]
     for app in selected:
         sources = context.sources(f"apps/{app}/*", "apps/include/*.h")
         yield {"name": app, "doc": f"build the {app} app",
                "actions": [partial(build_steps.app_step, build_dir, app)],
                "file_dep": [*headers, *map(str, sources), str(library)],
-               "targets": [str(app_dir(context, app) / app)], "uptodate": uptodate}
+               "targets": [str(app_dir(context, app) / app)],
+               "uptodate": [*uptodate, _finished(app_dir(context, app))]}
     app_tasks = [f"build:{app}" for app in selected]
     if options.utils:
         yield {"name": "utils", "doc": "build the utils (test programs)",
                "actions": [partial(build_steps.utils_step, build_dir)],
                "file_dep": [*headers, *map(str, context.sources("utils/*")), str(library)],
                "targets": [str(utils_dir(context) / "functional")],
-               "uptodate": [config_changed(_userspace_config(context, "subsystems"))]}
+               "uptodate": [config_changed(_userspace_config(context, "subsystems")),
+                            _finished(utils_dir(context))]}
         app_tasks.append("build:utils")
     yield {"name": "apps", "doc": "build libnetmap, the apps and the utils", "actions": None,
            "task_dep": ["build:libnetmap", *app_tasks]}

@@ -13,6 +13,7 @@ from apps import UTILS_PROGRAMS
 from buildsys import kbuild, proc
 from buildsys.context import BuildContext
 from buildsys.errors import ToolError
+from buildsys.locking import make_dir
 from buildsys.modules import first_errors
 
 
@@ -30,13 +31,13 @@ def utils_dir(context: BuildContext) -> Path:
 
 def _make(context: BuildContext, directory: Path, makefile: Path, name: str, *,
           extra: list[str] | None = None, env: dict[str, str] | None = None) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
     options = context.options
     argv = ["make", "-C", str(directory), "-f", str(makefile), f"-j{kbuild.jobs()}",
             f"SRCDIR={context.netmap}", f"BUILDDIR={context.build_dir}",
             f"CC={options.cc}", f"LD={options.ld}", *(extra or [])]
     log = context.build_dir / "logs" / f"{name}.log"
-    result = proc.run(argv, log, cwd=directory, env=env, check=False)
+    with make_dir(directory):
+        result = proc.run(argv, log, cwd=directory, env=env, check=False)
     if result.returncode != 0:
         raise ToolError(f"{name} failed to build:\n{first_errors(result.output)}",
                         f"full log: {log}")
