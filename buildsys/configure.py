@@ -11,7 +11,7 @@ from buildsys import confighdr, kbuild, probing, sources
 from buildsys.errors import UserError
 from buildsys.kernel import KernelTree, compiler_identity, fingerprint, load_kernel
 from buildsys.kernel_sources import sources_cache_root
-from buildsys.locking import locked, write_atomic
+from buildsys.locking import locked, sweep_temporaries, write_atomic
 from buildsys.model import Configuration, ProbeOutcome
 from buildsys.options import Options
 from buildsys.outputs import write_outputs
@@ -44,6 +44,7 @@ def configure(options: Options, progress: probing.Progress | None = None) -> Con
          "set NETMAP_BUILD_SOURCES_CACHE elsewhere")])
     with locked(build_dir / ".configure.lock"):
         locked_at = time.monotonic_ns()
+        sweep_temporaries(build_dir, ["netmap_linux_config.h", "configure.json", "options.json"])
         netmap, _ = sources.prepare(options.netmap_src or os.environ.get("NETMAP_SRC", ""),
                                     build_dir)
         selection = select_all(options, kernel, netmap, build_dir / "logs")

@@ -35,6 +35,14 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
+def sweep_temporaries(directory: Path, names: list[str]) -> None:
+    """Remove what a writer of ``names`` killed inside write_atomic left (``.<name>.<random>``):
+    call it holding the lock of every writer of those files."""
+    for name in names:
+        for stray in directory.glob(f".{name}.*"):
+            stray.unlink(missing_ok=True)
+
+
 def write_if_changed(path: Path, text: str) -> bool:
     """Write ``text`` unless ``path`` already holds it; True if it was written."""
     if path.is_file() and path.read_text() == text:

@@ -14,7 +14,7 @@ import os
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
 
-from buildsys.locking import locked, write_atomic
+from buildsys.locking import locked, sweep_temporaries, write_atomic
 
 # 2: answers only from batches whose canaries passed (schema 1 files may hold the
 # answers of a batch kbuild failed as a whole: never read back)
@@ -57,6 +57,7 @@ class ProbeCache:
         this run's answers, which never take the file's others (``--no-cache`` compiles
         every probe even when a cache exists)."""
         with locked(self.path.with_suffix(".lock")):
+            sweep_temporaries(self.path.parent, [self.path.name])
             merged = {**read_answers(self.path)[0], **new_answers}
             payload = {"schema": SCHEMA, "answers": merged, "check": digest(merged)}
             write_atomic(self.path, json.dumps(payload, indent=1, sort_keys=True) + "\n")

@@ -337,6 +337,7 @@ def test_killed_with_the_header_written_but_not_renamed(reference, tmp_path, pri
     assert not (build / "configure.json").exists()
     run_doit(tmp_path, *reference.configure_args)
     assert (build / HEADER).read_text() == reference.header
+    assert stray_temp_files(build, HEADER) == []  # the rerun swept what the kill left
     probes = json.loads((build / "configure.json").read_text())["probes"]
     assert not any(p["log"] for p in probes) and any(p["cached"] for p in probes)  # all cached
     check_configure(reference, build, private_cache)
@@ -362,6 +363,7 @@ def test_killed_with_a_cache_write_not_renamed(reference, tmp_path, private_cach
     run_doit(tmp_path, *reference.configure_args)
     probes = json.loads((tmp_path / "b/configure.json").read_text())["probes"]
     assert not any(p["cached"] for p in probes)  # nothing taken from the uncommitted temp
+    assert stray_temp_files(cache_file.parent, cache_file.name) == []  # swept by the rerun
     check_configure(reference, tmp_path / "b", private_cache)
 
 
