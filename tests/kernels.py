@@ -107,13 +107,19 @@ def newest_kernel() -> TestKernel:
     return prepared(NEWEST, NEWEST_SUITE)
 
 
+_FAILED: dict[tuple[str, str], str] = {}  # a tree that could not be made is not retried
+
+
 def prepared(series: str, suite: str) -> TestKernel:
     """``doit kernel-tree``'s tree, or the test fails with its one-line reason."""
-    try:
-        tree = prepare_tree(series, suite=suite)
-    except NetmapBuildError as error:
-        pytest.fail(f"doit kernel-tree --series={series} --suite={suite}: {error.one_line()}",
-                    pytrace=False)
+    if (series, suite) not in _FAILED:
+        try:
+            tree = prepare_tree(series, suite=suite)
+        except NetmapBuildError as error:
+            _FAILED[series, suite] = error.one_line()
+    if (series, suite) in _FAILED:
+        pytest.fail(f"doit kernel-tree --series={series} --suite={suite}: "
+                    f"{_FAILED[series, suite]}", pytrace=False)
     return TestKernel(str(tree.metadata["series"]), tree.release, tree.path("kernel_dir"), tree)
 
 

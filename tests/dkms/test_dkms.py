@@ -49,6 +49,9 @@ def test_real_dkms_builds_installs_and_removes(series, tmp_path):
     source, state, installed = (tmp_path / name for name in ("src", "dkms", "modules"))
     shutil.copytree(tree, source / tree.name)
     (installed / release).mkdir(parents=True)
+    # where a system has it (/lib/modules/<release>/build): newer dkms (Debian 13's) looks
+    # for the headers under the install tree
+    (installed / release / "build").symlink_to(kernel_dir)
     state.mkdir()
     trees = ["--dkmstree", str(state), "--sourcetree", str(source), "--installtree",
              str(installed)]
