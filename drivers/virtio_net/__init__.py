@@ -18,9 +18,12 @@ DRIVER = Driver(
     # the xdp rxq unregistered, so closing the netmap port hung for ever in
     # virtnet_close()'s napi_disable() (seen in doit vmtest, 6.1 and 6.12).
     patches=(
-        # from upstream's 50b00--60500, with its rx hook moved: 6.1.y's virtnet_poll()
-        # gained "if (budget) virtqueue_disable_cb()" (a stable backport)
-        Patch("patches/virtio_net-6.1.diff", since="6.1", until="6.2"),
+        # from upstream's 50b00--60500, with its rx hook first in virtnet_poll(); 6.1.178's
+        # "virtio_net: disable cb when NAPI is busy-polled" (a stable backport) added
+        # "if (budget) virtqueue_disable_cb()" there: one patch before it (Debian 12's
+        # point-release 6.1.176, as bookworm without bookworm-security has it), one after
+        Patch("patches/virtio_net-6.1.0.diff", since="6.1", until="6.1.178"),
+        Patch("patches/virtio_net-6.1.diff", since="6.1.178", until="6.2"),
         # from upstream's 60c00--60f00 (which applies to 6.12.y only with fuzz 2)
         Patch("patches/virtio_net-6.12.diff", since="6.12", until="6.15"),
         # upstream has none for 6.15 and later; 7.3's virtnet_open() no longer arms a

@@ -76,5 +76,10 @@ def test_driver_records_are_consistent():
     assert realtek.modules == ("r8169",) and realtek.kconfig == "CONFIG_R8169"
     assert realtek.folder == "drivers/net/ethernet/realtek"
     assert realtek.our_patch(Version("6.1.192")) and realtek.our_patch(Version("6.12.117"))
+    # virtio_net's 6.1 hook: before and after 6.1.178's stable backport in virtnet_poll()
+    virtio_net = by_name("virtio_net")
+    assert virtio_net.our_patch(Version("6.1.176")).file == "patches/virtio_net-6.1.0.diff"
+    assert virtio_net.our_patch(Version("6.1.178")).file == "patches/virtio_net-6.1.diff"
+    assert virtio_net.our_patch(Version("6.1.192")).file == "patches/virtio_net-6.1.diff"
     for driver in DRIVERS:
         assert driver.patches or driver.upstream_patches, driver.name
