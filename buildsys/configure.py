@@ -75,8 +75,9 @@ def _log_run(build_dir: Path, locked_at: int) -> None:
 def _answer_probes(config: Configuration, progress: probing.Progress | None) -> list[ProbeOutcome]:
     records = all_probes(config.selection.probe_drivers)
     work = config.build_dir / "probes"
-    compiler = compiler_identity(config.kernel, config.build_dir / "logs" / "compiler.log")
-    cache = ProbeCache({**fingerprint(config.kernel), "compiler_used": compiler})
+    binary, version = compiler_identity(config.kernel.compiler,
+                                        config.build_dir / "logs" / "compiler.log")
+    cache = ProbeCache({**fingerprint(config.kernel), "compiler_used": f"{binary}\n{version}"})
     if not config.options.no_cache:
         cache.load()
     if cache.problem:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from buildsys.debian_packages import KernelPackages
 from buildsys.errors import ToolError, UserError
-from buildsys.kernel import read_release
+from buildsys.kernel import compiler_identity, read_release
 from buildsys.private_apt import PrivateApt
 from buildsys.proc import Result, run
 
@@ -45,8 +45,8 @@ def host_compiler(log_dir: Path) -> HostCompiler:
     path = shutil.which(HOST_CC)
     if path is None:
         raise UserError(f"no {HOST_CC} to prepare the kernel tree with", "apt-get install gcc")
-    output = run([path, "--version"], log_dir / "compiler.log").output
-    key = hashlib.sha256(f"{os.path.realpath(path)}\n{output}".encode()).hexdigest()[:12]
+    binary, output = compiler_identity(path, log_dir / "compiler.log", check=True)
+    key = hashlib.sha256(f"{binary}\n{output}".encode()).hexdigest()[:12]
     return HostCompiler(path, output.splitlines()[0].strip(), key)
 
 

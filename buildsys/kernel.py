@@ -158,13 +158,13 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def compiler_identity(kernel: KernelTree, log: Path) -> str:
-    """The compiler that really runs: the resolved binary and what its ``--version`` says
-    (``CONFIG_CC_VERSION_TEXT`` names the kernel's, which a PATH change can swap)."""
-    found = shutil.which(kernel.compiler)
-    binary = os.path.realpath(found) if found else kernel.compiler
-    result = proc.run([binary, "--version"], log, check=False)
-    return f"{binary} {result.returncode} {result.output.strip()}"
+def compiler_identity(command: str, log: Path, *, check: bool = False) -> tuple[str, str]:
+    """The compiler that really runs: the binary ``command`` resolves to and what its
+    ``--version`` says (``CONFIG_CC_VERSION_TEXT`` names the kernel's, which a PATH change
+    can swap)."""
+    found = shutil.which(command)
+    binary = os.path.realpath(found) if found else command
+    return binary, proc.run([binary, "--version"], log, check=check).output
 
 
 def fingerprint(kernel: KernelTree) -> dict[str, str]:
