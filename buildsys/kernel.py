@@ -162,9 +162,9 @@ def compiler_identity(command: str, log: Path, *, check: bool = False) -> tuple[
     """The compiler that really runs: the binary ``command`` resolves to and what its
     ``--version`` says (``CONFIG_CC_VERSION_TEXT`` names the kernel's, which a PATH change
     can swap)."""
-    found = shutil.which(command)
-    binary = os.path.realpath(found) if found else command
-    return binary, proc.run([binary, "--version"], log, check=check).output
+    found = shutil.which(command) or command
+    # run by the name kbuild calls it by: gcc prints that name in its --version
+    return os.path.realpath(found), proc.run([found, "--version"], log, check=check).output
 
 
 def fingerprint(kernel: KernelTree) -> dict[str, str]:
