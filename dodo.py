@@ -12,7 +12,8 @@ from typing import Any
 from doit import create_after, get_var
 from doit.tools import config_changed
 
-from buildsys import cli, params
+from buildsys.cli import params
+from buildsys.cli.console import guarded
 
 
 def _dep_file() -> str:
@@ -31,9 +32,9 @@ DOIT_CONFIG = {"default_tasks": [], "verbosity": 2, "action_string_formatting": 
                "continue": True, "dep_file": _dep_file()}
 
 
-@cli.guarded
+@guarded
 def _configure(**params: Any) -> None:
-    from buildsys.commands import configure_command  # noqa: PLC0415 (keeps `doit list` fast)
+    from buildsys.cli.commands import configure_command  # noqa: PLC0415 (keeps `doit list` fast)
 
     configure_command(params, sys.argv)
 
@@ -49,8 +50,8 @@ def task_configure() -> dict[str, Any]:
 
 
 def _build_context() -> Any:
-    from buildsys.configure import last_build_dir  # noqa: PLC0415
-    from buildsys.context import load_context  # noqa: PLC0415
+    from buildsys.configure.context import load_context  # noqa: PLC0415
+    from buildsys.configure.run import last_build_dir  # noqa: PLC0415
 
     chosen = get_var("build_dir", "")
     return load_context(Path(chosen).resolve() if chosen else last_build_dir())
@@ -58,8 +59,8 @@ def _build_context() -> Any:
 
 def task_build() -> Any:
     """Build netmap.ko, libnetmap, the apps and utils (doit build build_dir=DIR to choose)."""
-    from buildsys import build_report, tasks  # noqa: PLC0415
-    from buildsys.errors import UserError  # noqa: PLC0415
+    from buildsys.build import build_report, tasks  # noqa: PLC0415
+    from buildsys.core.errors import UserError  # noqa: PLC0415
 
     try:
         context = _build_context()
@@ -69,10 +70,10 @@ def task_build() -> Any:
         def not_configured() -> None:
             raise failure
 
-        yield from tasks.missing_configuration(cli.guarded(not_configured))
+        yield from tasks.missing_configuration(guarded(not_configured))
         return
     for task in tasks.build_tasks(context, config_changed):
-        task["actions"] = [cli.guarded(a) for a in task["actions"] or []] or None
+        task["actions"] = [guarded(a) for a in task["actions"] or []] or None
         task.setdefault("clean", True)  # its targets; the summary task clears the rest
         yield task
 
@@ -92,21 +93,21 @@ if "configure" in sys.argv[1:]:
 
 
 def commands_console() -> Any:
-    from buildsys.commands import console  # noqa: PLC0415
+    from buildsys.cli.commands import console  # noqa: PLC0415
 
     return console()
 
 
-@cli.guarded
+@guarded
 def _port(driver: str, kernel_sources: str, since: str, until: str) -> None:
-    from buildsys.commands import port_command  # noqa: PLC0415
+    from buildsys.cli.commands import port_command  # noqa: PLC0415
 
     port_command(_build_context(), driver, kernel_sources)
 
 
-@cli.guarded
+@guarded
 def _save(driver: str, kernel_sources: str, since: str, until: str) -> None:
-    from buildsys.commands import save_patch_command  # noqa: PLC0415
+    from buildsys.cli.commands import save_patch_command  # noqa: PLC0415
 
     save_patch_command(_build_context(), driver, since, until)
 
@@ -123,16 +124,16 @@ def task_save_patch() -> dict[str, Any]:
             "uptodate": [False], "verbosity": 2}
 
 
-@cli.guarded
+@guarded
 def _install(destdir: str, install_mod_path: str, prefix: str, dry_run: bool) -> None:
-    from buildsys.commands import install_command  # noqa: PLC0415
+    from buildsys.cli.commands import install_command  # noqa: PLC0415
 
     install_command(_build_context(), destdir, install_mod_path, prefix, dry_run)
 
 
-@cli.guarded
+@guarded
 def _uninstall(dry_run: bool) -> None:
-    from buildsys.commands import uninstall_command  # noqa: PLC0415
+    from buildsys.cli.commands import uninstall_command  # noqa: PLC0415
 
     uninstall_command(_build_context(), dry_run)
 
@@ -149,16 +150,16 @@ def task_uninstall() -> dict[str, Any]:
             "verbosity": 2}
 
 
-@cli.guarded
+@guarded
 def _load(dry_run: bool) -> None:
-    from buildsys.commands import load_command  # noqa: PLC0415
+    from buildsys.cli.commands import load_command  # noqa: PLC0415
 
     load_command(_build_context(), dry_run)
 
 
-@cli.guarded
+@guarded
 def _unload(dry_run: bool) -> None:
-    from buildsys.commands import unload_command  # noqa: PLC0415
+    from buildsys.cli.commands import unload_command  # noqa: PLC0415
 
     unload_command(_build_context(), dry_run)
 
@@ -173,9 +174,9 @@ def task_unload() -> dict[str, Any]:
     return {"actions": [_unload], "params": params.DRY_RUN, "uptodate": [False], "verbosity": 2}
 
 
-@cli.guarded
+@guarded
 def _dkms(dist: str) -> None:
-    from buildsys.commands import dkms_command  # noqa: PLC0415
+    from buildsys.cli.commands import dkms_command  # noqa: PLC0415
 
     dkms_command(_build_context(), dist)
 
@@ -186,9 +187,9 @@ def task_dkms() -> dict[str, Any]:
             "params": params.DKMS}
 
 
-@cli.guarded
+@guarded
 def _vmtest(**params: Any) -> None:
-    from buildsys.commands import vmtest_command  # noqa: PLC0415
+    from buildsys.cli.commands import vmtest_command  # noqa: PLC0415
     from buildsys.vm.runner import VmOptions  # noqa: PLC0415
 
     names = tuple(name for name in params["scenarios"].split(",") if name)
@@ -203,9 +204,9 @@ def task_vmtest() -> dict[str, Any]:
             "task_dep": ["build"]}
 
 
-@cli.guarded
+@guarded
 def _kernel_tree(series: str, suite: str, flavour: str, refresh: bool) -> None:
-    from buildsys.debian_kernel import prepare_tree, summary  # noqa: PLC0415
+    from buildsys.debian.kernel_tree import prepare_tree, summary  # noqa: PLC0415
 
     out = commands_console()
     tree = prepare_tree(series, suite=suite, flavour=flavour, refresh=refresh,

@@ -16,7 +16,7 @@ SHARED = Path(os.environ.get("NETMAP_BUILD_SHARED", REPO.parent / "shared"))
 NETMAP_TARBALL = SHARED / "netmap" / "netmap-89607e1406c1.tar.gz"
 
 if TYPE_CHECKING:
-    from buildsys.debian_kernel import PreparedTree
+    from buildsys.debian.kernel_tree import PreparedTree
 
 
 @pytest.fixture(scope="session", autouse=True)

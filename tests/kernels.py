@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from buildsys import debian_packages, private_apt
-from buildsys.debian_kernel import NEWEST, PreparedTree, prepare_tree
-from buildsys.errors import NetmapBuildError
+from buildsys.core.errors import NetmapBuildError
+from buildsys.debian import kernel_packages, private_apt
+from buildsys.debian.kernel_tree import NEWEST, PreparedTree, prepare_tree
 
 SERIES = ("6.1", "6.12")
 FLAVOUR = "amd64"
@@ -75,9 +75,9 @@ def dpkg_depends(package: str) -> str:
 
 def installed_release(series: str) -> str | None:
     """The generic ``-amd64`` release of ``series`` an installed meta-package depends on."""
-    pattern = debian_packages.release_pattern(series, FLAVOUR)
+    pattern = kernel_packages.release_pattern(series, FLAVOUR)
     for meta in META_PACKAGES:
-        for name, _version in debian_packages.depends(dpkg_depends(meta.format(series=series))):
+        for name, _version in kernel_packages.depends(dpkg_depends(meta.format(series=series))):
             release = name.removeprefix("linux-headers-")
             if name.startswith("linux-headers-") and pattern.fullmatch(release) \
                     and Path(f"/lib/modules/{release}/build").is_dir():

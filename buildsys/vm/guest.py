@@ -10,8 +10,8 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
-from buildsys.elfcheck import module_bytes, module_depends, read_elf
-from buildsys.errors import UserError
+from buildsys.build.elfcheck import module_bytes, module_depends, read_elf
+from buildsys.core.errors import UserError
 from buildsys.vm.initramfs import Archive
 from buildsys.vm.kmods import InTree, module_name
 from vmtests import GUEST, Scenario

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from buildsys.errors import UserError
+from buildsys.core.errors import UserError
 
 
 def module_name(path: Path | str) -> str:

@@ -15,9 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from buildsys import proc
-from buildsys.errors import UserError
-from buildsys.locking import write_atomic
+from buildsys.core import proc
+from buildsys.core.errors import UserError
+from buildsys.core.locking import write_atomic
 from buildsys.vm.initramfs import Archive
 
 QEMU = "qemu-system-x86_64"

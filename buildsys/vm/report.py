@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from buildsys.locking import write_atomic
+from buildsys.core.locking import write_atomic
 from buildsys.vm.verdict import Check
 
 REPORT = "vmtest.json"

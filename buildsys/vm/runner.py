@@ -6,10 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from buildsys import build_report, userspace
-from buildsys.context import BuildContext
-from buildsys.driver_build import module_paths
-from buildsys.errors import UserError
+from buildsys.build import build_report, userspace
+from buildsys.build.driver_build import module_paths
+from buildsys.configure.context import BuildContext
+from buildsys.core.errors import UserError
 from buildsys.vm import guest, kmods, qemu, verdict
 from buildsys.vm.verdict import Check
 from drivers.catalog import by_name

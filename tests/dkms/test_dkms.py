@@ -13,8 +13,8 @@ import subprocess
 import pytest
 
 from buildsys import __version__
-from buildsys.elfcheck import check_module, exported_symbols, read_elf
-from buildsys.kernel import load_kernel
+from buildsys.build.elfcheck import check_module, exported_symbols, read_elf
+from buildsys.kernel.tree import load_kernel
 from tests.conftest import NETMAP_TARBALL
 from tests.kernel.conftest import run_doit
 from tests.kernels import header_tree, installed_series

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from buildsys.private_apt import archive_uri, host_codename, system_sources
+from buildsys.debian.private_apt import archive_uri, host_codename, system_sources
 
 # root's PATH on Debian (login.defs' ENV_SUPATH): /usr/local first, as a user's shell has it
 ROOT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from buildsys import untar
-from buildsys.sources import verify_checksum
+from buildsys.configure.netmap_sources import verify_checksum
+from buildsys.core import untar
 from tests.conftest import NETMAP_TARBALL, REPO
 
 

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from buildsys.elfcheck import (
+from buildsys.build.elfcheck import (
     check_module,
     expected_vermagic,
     modinfo,
     read_elf,
     undefined_symbols,
 )
-from buildsys.kernel import load_kernel
+from buildsys.kernel.tree import load_kernel
 from tests.conftest import NETMAP_TARBALL
 from tests.kernel.conftest import run_doit
 from tests.kernels import SERIES, header_tree

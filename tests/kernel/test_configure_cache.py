@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import kernel_probes
-from buildsys import configure as configure_module
-from buildsys.options import Options
+from buildsys.cli.options import Options
+from buildsys.configure import run as configure_module
 from tests.conftest import NETMAP_TARBALL, REPO
 from tests.kernel.conftest import run_doit
 from tests.kernels import header_tree, kernel_under_test

@@ -9,14 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from buildsys import loading, porting
-from buildsys.context import load_context
-from buildsys.elfcheck import read_elf, undefined_symbols
-from buildsys.errors import UserError
-from buildsys.kernel import load_kernel
-from buildsys.kernel_sources import find_sources
-from buildsys.options import Options
-from buildsys.selection import select_all, source_path
+from buildsys.build.elfcheck import read_elf, undefined_symbols
+from buildsys.cli.options import Options
+from buildsys.configure.context import load_context
+from buildsys.core.errors import UserError
+from buildsys.deploy import loading
+from buildsys.drivers import porting
+from buildsys.drivers.kernel_sources import find_sources
+from buildsys.drivers.selection import select_all, source_path
+from buildsys.kernel.tree import load_kernel
 from drivers.catalog import DRIVERS, by_name
 from tests.conftest import NETMAP_TARBALL
 from tests.kernel.conftest import run_doit

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from buildsys import install
-from buildsys.context import load_context
-from buildsys.errors import UserError
+from buildsys.configure.context import load_context
+from buildsys.core.errors import UserError
+from buildsys.deploy import install
 from tests.kernel.conftest import run_doit
 from tests.kernel.test_build import configure_and_build
 

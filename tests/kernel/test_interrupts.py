@@ -28,13 +28,16 @@ from pathlib import Path
 
 import pytest
 
-from buildsys import __version__, confighdr, install, sources
-from buildsys import configure as configure_module
-from buildsys.context import load_context
-from buildsys.elfcheck import expected_vermagic, modinfo, read_elf
-from buildsys.kernel import load_kernel
-from buildsys.options import Options
-from buildsys.probe_cache import read_answers
+from buildsys import __version__
+from buildsys.build.elfcheck import expected_vermagic, modinfo, read_elf
+from buildsys.cli.options import Options
+from buildsys.configure import netmap_sources
+from buildsys.configure import run as configure_module
+from buildsys.configure.context import load_context
+from buildsys.deploy import install
+from buildsys.kernel.tree import load_kernel
+from buildsys.probing import config_header
+from buildsys.probing.cache import read_answers
 from tests.conftest import NETMAP_TARBALL, REPO
 from tests.kernel.conftest import run_doit
 from tests.kernels import kernel_under_test
@@ -163,7 +166,7 @@ def wait_for_group(child: subprocess.Popen[bytes]) -> None:
 
 def check_configure(reference: Reference, build: Path, cache: Path) -> None:
     header = (build / HEADER).read_text()
-    assert confighdr.parse(header) == confighdr.parse(reference.header)
+    assert config_header.parse(header) == config_header.parse(reference.header)
     assert header == reference.header
     configuration = json.loads((build / "configure.json").read_text())
     assert configuration["header"] == str(build / HEADER)
@@ -212,7 +215,7 @@ def check_dkms(reference: Reference, build: Path, dist: Path) -> None:
     found = files_under(tree)
     assert sorted(found) == sorted(reference.dkms_files)
     # each file is its source's bytes (the checkout's records, the build dir's netmap tree)
-    sources = {"dkms_build.py": REPO / "buildsys/dkms_entry.py"}
+    sources = {"dkms_build.py": REPO / "buildsys/deploy/dkms_entry.py"}
     for name, digest in found.items():
         top = name.split("/", 1)[0]
         source = sources.get(name) or (build / name if top == "netmap" else REPO / name)
@@ -371,12 +374,12 @@ def test_killed_with_the_sources_unpacked_but_not_in_place(reference, tmp_path, 
     build, marker = tmp_path / "b", tmp_path / "marker"
 
     def child() -> None:
-        sources._install_tree = stop_at(marker, sources._install_tree, lambda *args: True)
+        netmap_sources._install_tree = stop_at(marker, netmap_sources._install_tree, lambda *args: True)
         configure_as_the_reference(tmp_path)
 
     kill_child_at_marker(child, marker)
     # the stamp that lets a rerun skip the unpack never comes before the tree it stands for
-    assert not (build / "netmap.source").exists() or (build / "netmap" / sources.MARKER).is_file()
+    assert not (build / "netmap.source").exists() or (build / "netmap" / netmap_sources.MARKER).is_file()
     run_doit(tmp_path, *reference.configure_args)
     check_configure(reference, build, private_cache)
 

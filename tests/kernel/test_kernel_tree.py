@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from buildsys.debian_kernel import PreparedTree, prepare_tree
+from buildsys.debian.kernel_tree import PreparedTree, prepare_tree
 from tests.conftest import NETMAP_TARBALL
 from tests.kernel.conftest import run_doit
 

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from buildsys import confighdr
-from buildsys.kernel import load_kernel
-from buildsys.kernel_sources import find_sources
-from buildsys.selection import source_path
+from buildsys.drivers.kernel_sources import find_sources
+from buildsys.drivers.selection import source_path
+from buildsys.kernel.tree import load_kernel
+from buildsys.probing import config_header
 from drivers.catalog import DRIVERS
 from kernel_probes import DRIVER_PROBES
 from kernel_probes.record import MACRO_PREFIX, ProbeSet
@@ -24,11 +24,11 @@ pytestmark = [pytest.mark.kernel, pytest.mark.slow]
 @pytest.mark.parametrize("series", SERIES)
 def test_same_macros_as_upstream(series, options, upstream_tree, tmp_path):
     kernel = kernel_under_test(series)
-    theirs = confighdr.parse(run_upstream_configure(
+    theirs = config_header.parse(run_upstream_configure(
         upstream_tree, kernel.kernel_dir, tmp_path / "upstream", *options))
     run_doit(tmp_path, "configure", *kernel.configure_args,
              f"--netmap-src={NETMAP_TARBALL}", "--build-dir=ours", *options)
-    ours = confighdr.parse((tmp_path / "ours" / "netmap_linux_config.h").read_text())
+    ours = config_header.parse((tmp_path / "ours" / "netmap_linux_config.h").read_text())
     report = json.loads((tmp_path / "ours" / "configure.json").read_text())
     # Offline on a header tree upstream loses every driver (it downloads some and looks
     # for the others where they are not); we find Debian's linux-source and keep them,
@@ -88,12 +88,12 @@ def test_same_driver_answers_as_upstream_given_the_same_sources(series, upstream
                              [source_path(d) for d in DRIVERS])
     assert extracted is not None
     theirs_dir = tmp_path / "upstream"
-    theirs = confighdr.parse(run_upstream_configure(
+    theirs = config_header.parse(run_upstream_configure(
         upstream_tree, kernel_dir, theirs_dir, f"--kernel-sources={extracted.root}",
         "--no-ext-drivers"))
     run_doit(tmp_path, "configure", *under_test.configure_args,
              f"--netmap-src={NETMAP_TARBALL}", "--build-dir=ours")
-    ours = confighdr.parse((tmp_path / "ours" / "netmap_linux_config.h").read_text())
+    ours = config_header.parse((tmp_path / "ours" / "netmap_linux_config.h").read_text())
     report = json.loads((tmp_path / "ours" / "configure.json").read_text())
     upstream_drivers = upstream_selection(theirs_dir / "configure.out")
     assert {"e1000", "e1000e", "igb", "vmxnet3"} <= upstream_drivers

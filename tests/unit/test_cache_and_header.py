@@ -1,7 +1,7 @@
 import json
 
-from buildsys import confighdr
-from buildsys.probe_cache import ProbeCache
+from buildsys.probing import config_header
+from buildsys.probing.cache import ProbeCache
 from kernel_probes.record import define, have
 
 FINGERPRINT = {"release": "6.12.1", "config": "abc"}
@@ -35,14 +35,14 @@ def test_corrupt_cache_is_reported_and_ignored(tmp_path):
 def test_header_is_written_only_when_it_changes(tmp_path):
     path = tmp_path / "netmap_linux_config.h"
     defines = [have("IOMMU"), define("TIMER_RTYPE", "enum hrtimer_restart")]
-    assert confighdr.write(path, defines)
+    assert config_header.write(path, defines)
     mtime = path.stat().st_mtime_ns
-    assert not confighdr.write(path, defines)
+    assert not config_header.write(path, defines)
     assert path.stat().st_mtime_ns == mtime
-    assert confighdr.parse(path.read_text()) == {
+    assert config_header.parse(path.read_text()) == {
         "NETMAP_LINUX_HAVE_IOMMU": "", "NETMAP_LINUX_TIMER_RTYPE": "enum hrtimer_restart"}
 
 
 def test_parse_keeps_the_last_definition():
     text = "#define NETMAP_LINUX_A 2\n#define NETMAP_LINUX_A 1\n"
-    assert confighdr.parse(text) == {"NETMAP_LINUX_A": "1"}
+    assert config_header.parse(text) == {"NETMAP_LINUX_A": "1"}

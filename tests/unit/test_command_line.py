@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from buildsys.params import _first_problem, task_params
+from buildsys.cli.params import _first_problem, task_params
 from tests.conftest import REPO
 
 BAD = [

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from buildsys import debian_kernel, debian_packages, debian_tree_build, private_apt
-from buildsys.debian_packages import KernelPackages
-from buildsys.debian_tree_build import check_release, config_changes
-from buildsys.errors import ToolError, UserError
+from buildsys.core.errors import ToolError, UserError
+from buildsys.debian import kernel_packages, kernel_tree, private_apt, tree_build
+from buildsys.debian.kernel_packages import KernelPackages
+from buildsys.debian.tree_build import check_release, config_changes
 
 MIRROR = "http://mirror.example/debian"  # never a real host: the code takes it from apt
 
@@ -94,27 +94,27 @@ def test_no_archive_is_a_user_error(tmp_path):
 
 
 def test_meta_package_gives_the_newest_release_of_its_series():
-    assert debian_packages.meta_release(META_SHOW, "7.3", "amd64") == (
+    assert kernel_packages.meta_release(META_SHOW, "7.3", "amd64") == (
         "7.3.4+deb13-amd64", "7.3.4-1~bpo13+1")
-    assert debian_packages.meta_release(META_SHOW, "7.2", "amd64") == (
+    assert kernel_packages.meta_release(META_SHOW, "7.2", "amd64") == (
         "7.2.12+deb13-amd64", "7.2.12-1~bpo13+1")
-    assert debian_packages.meta_release(META_SHOW, "7.1", "amd64") is None
+    assert kernel_packages.meta_release(META_SHOW, "7.1", "amd64") is None
 
 
 def test_newest_release_from_the_package_names():
-    assert debian_packages.newest_release(NAMES_72, "7.2", "amd64") == "7.2.12+deb13-amd64"
-    assert debian_packages.newest_release(NAMES_72, "7.2", "cloud-amd64") == "7.2.12+deb13-cloud-amd64"
+    assert kernel_packages.newest_release(NAMES_72, "7.2", "amd64") == "7.2.12+deb13-amd64"
+    assert kernel_packages.newest_release(NAMES_72, "7.2", "cloud-amd64") == "7.2.12+deb13-cloud-amd64"
     old_abi = ["linux-headers-6.1.0-9-amd64", "linux-headers-6.1.0-26-amd64"]
-    assert debian_packages.newest_release(old_abi, "6.1", "amd64") == "6.1.0-26-amd64"
-    assert debian_packages.newest_release(NAMES_72, "7.3", "amd64") is None
+    assert kernel_packages.newest_release(old_abi, "6.1", "amd64") == "6.1.0-26-amd64"
+    assert kernel_packages.newest_release(NAMES_72, "7.3", "amd64") is None
 
 
 def test_boot_packages_since_7x_and_before():
-    assert debian_packages.boot_packages(IMAGE_SHOW, "7.3.4+deb13-amd64", "7.3.4-1~bpo13+1") == (
+    assert kernel_packages.boot_packages(IMAGE_SHOW, "7.3.4+deb13-amd64", "7.3.4-1~bpo13+1") == (
         "linux-base-7.3.4+deb13-amd64", "linux-binary-7.3.4+deb13-amd64",
         "linux-modules-7.3.4+deb13-amd64")
     old = "Package: linux-image-6.1.0-26-amd64\nVersion: 6.1.112-1\nDepends: kmod, linux-base\n"
-    assert debian_packages.boot_packages(old, "6.1.0-26-amd64", "6.1.112-1") == (
+    assert kernel_packages.boot_packages(old, "6.1.0-26-amd64", "6.1.112-1") == (
         "linux-image-6.1.0-26-amd64",)
 
 
@@ -134,12 +134,12 @@ def test_resolve_falls_back_to_the_lists_when_the_meta_package_moved_on():
     lists = FakeLists({"linux-headers-amd64": META_SHOW.split("\n\n", maxsplit=1)[0],
                        "linux-headers-7.2.12+deb13-amd64": "Package: x\nVersion: 7.2.12-1~bpo13+1\n",
                        "linux-image-7.2.12+deb13-amd64": image}, NAMES_72)
-    packages = debian_packages.resolve(lists, "7.2", "trixie-backports", "amd64")
+    packages = kernel_packages.resolve(lists, "7.2", "trixie-backports", "amd64")
     assert (packages.release, packages.version, packages.source) == (
         "7.2.12+deb13-amd64", "7.2.12-1~bpo13+1", "linux-source-7.2")
     assert "linux-headers-7.2.12+deb13-amd64=7.2.12-1~bpo13+1" in packages.specs()
     with pytest.raises(UserError, match=r"no linux-headers-7\.9"):
-        debian_packages.resolve(lists, "7.9", "trixie-backports", "amd64")
+        kernel_packages.resolve(lists, "7.9", "trixie-backports", "amd64")
 
 
 def test_release_check_fails_on_mismatch(tmp_path):
@@ -167,11 +167,11 @@ def test_config_changes_are_recorded_before_and_after():
 @pytest.mark.parametrize("series", ["", "7", "7.3.4", "seven"])
 def test_series_must_be_x_y(series):
     with pytest.raises(UserError, match="not a kernel series"):
-        debian_kernel.prepare_tree(series)
+        kernel_tree.prepare_tree(series)
 
 
 def test_a_ready_entry_is_used_without_the_archive(tmp_path, monkeypatch):
-    compiler = debian_tree_build.host_compiler(tmp_path / "logs")
+    compiler = tree_build.host_compiler(tmp_path / "logs")
     entry = tmp_path / f"7.3.4+deb13-amd64-{compiler.key}"
     entry.mkdir()
     (entry / "tree.json").write_text(json.dumps({
@@ -182,12 +182,12 @@ def test_a_ready_entry_is_used_without_the_archive(tmp_path, monkeypatch):
         raise AssertionError("the archive was asked")
 
     monkeypatch.setattr(private_apt, "PrivateApt", no_archive)
-    tree = debian_kernel.prepare_tree("7.3", root=tmp_path)
+    tree = kernel_tree.prepare_tree("7.3", root=tmp_path)
     assert tree.cached and tree.entry == entry and tree.release == "7.3.4+deb13-amd64"
     with pytest.raises(AssertionError, match="archive"):
-        debian_kernel.prepare_tree("7.3", root=tmp_path, refresh=True)
+        kernel_tree.prepare_tree("7.3", root=tmp_path, refresh=True)
     with pytest.raises(AssertionError, match="archive"):  # another suite: not this entry
-        debian_kernel.prepare_tree("7.3", root=tmp_path, suite="sid")
+        kernel_tree.prepare_tree("7.3", root=tmp_path, suite="sid")
 
 
 class FailingApt:
@@ -200,10 +200,10 @@ class FailingApt:
 def test_a_failed_build_leaves_no_entry_and_no_staging(tmp_path):
     packages = KernelPackages("7.3.4+deb13-amd64", "7.3.4-1~bpo13+1", "7.3",
                               "linux-headers-7.3.4+deb13-amd64", "linux-source-7.3", ())
-    compiler = debian_tree_build.HostCompiler("/usr/bin/gcc", "gcc 12", "k")
+    compiler = tree_build.HostCompiler("/usr/bin/gcc", "gcc 12", "k")
     entry = tmp_path / "7.3.4+deb13-amd64-k"
     with pytest.raises(ToolError):
-        debian_tree_build.build_entry(entry, FailingApt(), packages, compiler,  # type: ignore[arg-type]
+        tree_build.build_entry(entry, FailingApt(), packages, compiler,  # type: ignore[arg-type]
                                       {}, say=lambda _: None)
     assert list(tmp_path.iterdir()) == []  # neither the entry nor its staging dir
 
@@ -211,13 +211,13 @@ def test_a_failed_build_leaves_no_entry_and_no_staging(tmp_path):
 def test_newest_series_is_the_archives_not_a_list_in_the_code():
     names = [*NAMES_72, "linux-headers-7.3.4+deb13-amd64", "linux-headers-7.10.1+deb13-rt-amd64",
              "linux-headers-6.12.48+deb13-amd64", "linux-headers-7.3.4+deb13-common"]
-    assert debian_packages.newest_series(names, "amd64") == "7.3"  # 7.10 is rt only
-    assert debian_packages.newest_series(names, "rt-amd64") == "7.10"
-    assert debian_packages.newest_series(["linux-headers-amd64"], "amd64") is None
+    assert kernel_packages.newest_series(names, "amd64") == "7.3"  # 7.10 is rt only
+    assert kernel_packages.newest_series(names, "rt-amd64") == "7.10"
+    assert kernel_packages.newest_series(["linux-headers-amd64"], "amd64") is None
 
 
 def test_newest_is_a_series_word():
-    debian_kernel.check_series("newest")
+    kernel_tree.check_series("newest")
     with pytest.raises(UserError, match="'latest' is not a kernel series") as error:
-        debian_kernel.check_series("latest")
+        kernel_tree.check_series("latest")
     assert "--series=newest" in error.value.remedy

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from buildsys import probing
-from buildsys.configure import configure
-from buildsys.errors import UserError
-from buildsys.kernel import load_kernel
-from buildsys.options import Options
+from buildsys.cli.options import Options
+from buildsys.configure.run import configure
+from buildsys.core.errors import UserError
+from buildsys.kernel.tree import load_kernel
+from buildsys.probing import batch
 from kernel_probes.record import Probe, have
 from tests.conftest import NETMAP_TARBALL
 
@@ -29,7 +29,7 @@ FAILS = Probe("fails", "#include <linux/netdevice.h>\n"
 
 
 def answers(tmp_path: Path, *kernel_opts: str) -> dict[str, bool]:
-    found = probing.run_probes(load_kernel(FAKE), [COMPILES, FAILS], tmp_path / "probes",
+    found = batch.run_probes(load_kernel(FAKE), [COMPILES, FAILS], tmp_path / "probes",
                                ["-Werror"], list(kernel_opts))
     return {name: answer.success for name, answer in found.items()}
 

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
-from buildsys import sources
-from buildsys.errors import UserError
-from buildsys.kernel import load_kernel
-from buildsys.kernel_sources import check_versions
-from buildsys.options import from_params
-from buildsys.sources import prepare
+from buildsys.cli.options import from_params
+from buildsys.configure import netmap_sources
+from buildsys.configure.netmap_sources import prepare
+from buildsys.core.errors import UserError
+from buildsys.drivers.kernel_sources import check_versions
+from buildsys.kernel.tree import load_kernel
 from tests.conftest import REPO
 
 
@@ -148,9 +148,9 @@ def test_verbose_shows_the_traceback(tmp_path):
 
 
 def test_default_sources_without_git_access_say_how_to_pass_them(tmp_path, monkeypatch):
-    monkeypatch.setattr(sources, "UPSTREAM_GIT", str(tmp_path / "no-such-repository"))
+    monkeypatch.setattr(netmap_sources, "UPSTREAM_GIT", str(tmp_path / "no-such-repository"))
     with pytest.raises(UserError, match="cannot fetch netmap") as error:
-        sources.prepare("", tmp_path / "build")
+        netmap_sources.prepare("", tmp_path / "build")
     assert "--netmap-src" in error.value.remedy
 
 

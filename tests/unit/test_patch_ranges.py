@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
-from buildsys.patching import choose_patch, pick_upstream, upstream_ranges, version_code
+from buildsys.drivers.patching import choose_patch, pick_upstream, upstream_ranges, version_code
 from drivers.catalog import DRIVERS, by_name
 from drivers.record import Driver, Patch
 

@@ -1,6 +1,6 @@
-from buildsys.csource import declared_names, split_includes
-from buildsys.diagnostics import parse
-from buildsys.probe_units import plan_units
+from buildsys.probing.csource import declared_names, split_includes
+from buildsys.probing.diagnostics import parse
+from buildsys.probing.units import plan_units
 from kernel_probes.record import Probe
 
 

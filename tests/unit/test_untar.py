@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from buildsys import untar
-from buildsys.untar import UnsafeArchive
+from buildsys.core import untar
+from buildsys.core.untar import UnsafeArchive
 
 MTIME = 1_600_000_000
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from buildsys import proc
-from buildsys.elfcheck import module_bytes
-from buildsys.errors import UserError
+from buildsys.build.elfcheck import module_bytes
+from buildsys.core import proc
+from buildsys.core.errors import UserError
 from buildsys.vm import qemu, verdict
 from buildsys.vm.initramfs import Archive
 from buildsys.vm.kmods import InTree, module_name

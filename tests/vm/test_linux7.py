@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from buildsys import confighdr
-from buildsys.debian_kernel import PreparedTree
+from buildsys.debian.kernel_tree import PreparedTree
+from buildsys.probing import config_header
 from kernel_probes import our_macros
 from tests.conftest import NETMAP_TARBALL
 from tests.kernel.conftest import run_doit
@@ -30,7 +30,7 @@ def built_newest(newest_tree: PreparedTree, tmp_path_factory) -> Path:
 
 
 def test_our_probes_switch_the_compat_layer_on(built_newest: Path):
-    header = confighdr.parse((built_newest / "netmap_linux_config.h").read_text())
+    header = config_header.parse((built_newest / "netmap_linux_config.h").read_text())
     assert our_macros() <= set(header)  # no strncpy; kernel_bind takes sockaddr_unsized
     # the netmap sources stay as upstream wrote them
     assert "strncpy(b->bdg_basename" in (built_newest / "netmap/sys/dev/netmap/netmap_bdg.c").read_text()

@@ -1,0 +1,109 @@
+"""The actions of `doit build`'s sub-tasks: build, check, record."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from buildsys.build import build_report
+from buildsys.cli.console import report
+from buildsys.configure.context import BuildContext, load_context
+from buildsys.build.driver_build import build_driver, prepare_tree
+from buildsys.build.elfcheck import check_module, symvers_exports
+from buildsys.core.errors import ToolError
+from buildsys.build.modules import build_netmap, netmap_dir
+from buildsys.drivers.patching import ChosenPatch
+from buildsys.build.userspace import build_app, build_libnetmap, build_utils
+from drivers.catalog import by_name
+
+
+def netmap_step(build_dir: Path) -> None:
+    context = load_context(build_dir)
+    context.kernel()  # the configured kernel tree is still there, before anything is written
+    name = f"{context.options.mod_name}.ko"
+    log = str(build_dir / "logs" / f"{name}.log")
+    try:
+        module = build_netmap(context)
+    except ToolError:
+        build_report.record(build_dir, "modules", name,
+                            build_report.module_entry(Path(name), None, "failed", log))
+        raise
+    check = check_module(module, context.kernel(), set())
+    status = "built" if check.ok else "failed"
+    build_report.record(build_dir, "modules", name,
+                        build_report.module_entry(module, check, status, log))
+    if not check.ok:
+        raise ToolError(f"{name} fails its ELF checks: {'; '.join(check.problems)}",
+                        "it will not be installed")
+
+
+def netmap_exports(context: BuildContext) -> set[str]:
+    """Symbols netmap.ko exports, for checking the drivers that use them."""
+    return symvers_exports(netmap_dir(context) / "Module.symvers")
+
+
+def _userspace(build_dir: Path, name: str, build: Callable[[BuildContext], object]) -> None:
+    context = load_context(build_dir)
+    log = str(build_dir / "logs" / f"{name}.log")
+    try:
+        produced = build(context)
+    except ToolError:
+        build_report.record(build_dir, "userspace", name, {"status": "failed", "details": log})
+        raise
+    build_report.record(build_dir, "userspace", name,
+                        {"status": "built", "details": str(produced), "log": log})
+
+
+def libnetmap_step(build_dir: Path) -> None:
+    _userspace(build_dir, "libnetmap", build_libnetmap)
+
+
+def app_step(build_dir: Path, app: str) -> None:
+    _userspace(build_dir, app, lambda context: build_app(context, app))
+
+
+def utils_step(build_dir: Path) -> None:
+    _userspace(build_dir, "utils", lambda context: len(build_utils(context)))
+
+
+def driver_step(build_dir: Path, name: str) -> bool:
+    """Build one driver; its failure is reported but fatal only when asked for."""
+    context = load_context(build_dir)
+    context.kernel()  # the configured kernel tree is still there, before anything is written
+    driver = by_name(name)
+    assert driver is not None
+    plan = context.configuration["driver_builds"][name]  # type: ignore[index]
+    patch = ChosenPatch(Path(plan["patch"]), plan["origin"], plan["applies_in"], "")
+    log = str(build_dir / "logs" / f"{name}.log")
+    try:
+        prepare_tree(context, driver, Path(plan["pristine"]), patch)
+        modules = build_driver(context, driver)
+    except ToolError as error:
+        for module in driver.modules:
+            build_report.record(build_dir, "modules", f"{module}.ko ({name})",
+                                build_report.module_entry(Path(module), None, "failed", log))
+        report(error)
+        return not (context.options.fail_on_driver_errors or context.options.drivers_named)
+    return _check_driver(context, name, modules, log)
+
+
+def _check_driver(context: BuildContext, name: str, modules: list[Path], log: str) -> bool:
+    ok = True
+    for module in modules:
+        check = check_module(module, context.kernel(), netmap_exports(context))
+        status = "built" if check.ok else "failed"
+        build_report.record(context.build_dir, "modules", f"{module.name} ({name})",
+                            build_report.module_entry(module, check, status, log))
+        if not check.ok:
+            report(ToolError(f"{module.name} fails its ELF checks: {'; '.join(check.problems)}",
+                             "it will not be installed"))
+            ok = False
+    return ok or not (context.options.fail_on_driver_errors or context.options.drivers_named)
+
+
+def clean(build_dir: Path) -> None:
+    """Remove what build made; configure's results stay."""
+    for name in ("modules", "drivers", "build-libnetmap", "build-apps", "build-utils", "logs"):
+        shutil.rmtree(build_dir / name, ignore_errors=True)
+    build_report.forget(build_dir)

@@ -1,0 +1,133 @@
+"""The dicts of `doit build`'s sub-tasks (plain data: dodo.py hands them to doit).
+
+Dependencies are real: each task lists the sources it reads (``file_dep``),
+the files it makes (``targets``) and the recorded options that shape it
+(``uptodate``), so a second `doit build` with nothing changed runs no make.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from apps import APPS
+from buildsys.build import steps
+from buildsys.configure.context import BuildContext
+from buildsys.build.driver_build import module_paths
+from buildsys.core.locking import finished
+from buildsys.build.modules import COMPAT_HEADER, netmap_dir
+from buildsys.build.userspace import app_dir, libnetmap_dir, utils_dir
+from drivers.catalog import by_name
+
+Task = dict[str, Any]
+ConfigChanged = Callable[[object], object]
+USER_HEADERS = ("sys/net/*.h", "libnetmap/*.h")
+
+
+def _modules_config(context: BuildContext) -> dict[str, object]:
+    options = context.options
+    kernel = context.configuration["kernel"]
+    return {"kernel": kernel, "opts": options.kernel_opts, "subsystems": options.subsystems,
+            "name": options.mod_name, "debug": options.debug, "suffix": options.driver_suffix,
+            "warnings": context.disabled_warnings()}
+
+
+def _userspace_config(context: BuildContext, *extra: str) -> dict[str, object]:
+    """The options a userspace part depends on (the utils also on the subsystems)."""
+    options = context.options
+    return {"cc": options.cc, "ld": options.ld, **{name: getattr(options, name) for name in extra}}
+
+
+def build_tasks(context: BuildContext, config_changed: ConfigChanged) -> Iterator[Task]:
+    build_dir = context.build_dir
+    kernel_sources = context.sources("sys/dev/netmap/*.[ch]", "sys/net/*.h", "LINUX/*.[ch]")
+    module = netmap_dir(context) / f"{context.options.mod_name}.ko"
+    yield {"name": "netmap", "doc": f"build {module.name} through the kernel's kbuild",
+           "actions": [partial(steps.netmap_step, build_dir)],
+           "file_dep": [str(p) for p in [*kernel_sources, context.header, COMPAT_HEADER]],
+           "targets": [str(module)],
+           "uptodate": [config_changed(_modules_config(context)), _finished(netmap_dir(context))]}
+    drivers = list(_driver_tasks(context, config_changed))
+    names = [f"build:{task['name']}" for task in drivers]  # before doit renames them
+    yield from drivers
+    yield {"name": "modules", "doc": "build netmap.ko and the patched drivers", "actions": None,
+           "task_dep": ["build:netmap", *names]}
+    yield from _userspace_tasks(context, config_changed)
+
+
+def _finished(directory: Path) -> Callable[[], bool]:
+    """Not up to date while a make cut off in ``directory`` left its mark, even when doit
+    recorded the task done before (``doit clean build``, then a SIGKILL)."""
+    return partial(finished, directory)
+
+
+def _driver_tasks(context: BuildContext, config_changed: ConfigChanged) -> Iterator[Task]:
+    plans = context.configuration.get("driver_builds") or {}
+    assert isinstance(plans, dict)
+    for name, plan in plans.items():
+        driver = by_name(name)
+        assert driver is not None
+        deps = [plan["patch"], str(context.header),
+                *(str(driver.home / glue) for glue in driver.glue),
+                *(str(driver.home / patch) for patch in driver.glue_patches)]
+        yield {"name": f"driver-{name}", "doc": f"patch and build the {name} driver",
+               "actions": [partial(steps.driver_step, context.build_dir, name)],
+               "file_dep": deps, "task_dep": ["build:netmap"],
+               "targets": [str(p) for p in module_paths(context, driver)],
+               "uptodate": [config_changed({**_modules_config(context), "plan": plan})]}
+
+
+def _userspace_tasks(context: BuildContext, config_changed: ConfigChanged) -> Iterator[Task]:
+    build_dir, options = context.build_dir, context.options
+    headers = [str(p) for p in context.sources(*USER_HEADERS)]
+    library = libnetmap_dir(context) / "libnetmap.a"
+    uptodate = [config_changed(_userspace_config(context))]
+    yield {"name": "libnetmap", "doc": "build libnetmap.a",
+           "actions": [partial(steps.libnetmap_step, build_dir)],
+           "file_dep": headers + [str(p) for p in context.sources("libnetmap/*.c")],
+           "targets": [str(library)], "uptodate": [*uptodate, _finished(library.parent)]}
+    selected = [a.name for a in APPS if a.name in options.apps]
+    for app in selected:
+        sources = context.sources(f"apps/{app}/*", "apps/include/*.h")
+        yield {"name": app, "doc": f"build the {app} app",
+               "actions": [partial(steps.app_step, build_dir, app)],
+               "file_dep": [*headers, *map(str, sources), str(library)],
+               "targets": [str(app_dir(context, app) / app)],
+               "uptodate": [*uptodate, _finished(app_dir(context, app))]}
+    app_tasks = [f"build:{app}" for app in selected]
+    if options.utils:
+        yield {"name": "utils", "doc": "build the utils (test programs)",
+               "actions": [partial(steps.utils_step, build_dir)],
+               "file_dep": [*headers, *map(str, context.sources("utils/*")), str(library)],
+               "targets": [str(utils_dir(context) / "functional")],
+               "uptodate": [config_changed(_userspace_config(context, "subsystems")),
+                            _finished(utils_dir(context))]}
+        app_tasks.append("build:utils")
+    yield {"name": "apps", "doc": "build libnetmap, the apps and the utils", "actions": None,
+           "task_dep": ["build:libnetmap", *app_tasks]}
+
+
+def expected_artifacts(context: BuildContext) -> dict[str, set[str]]:
+    """The build.json entries this configuration makes."""
+    options = context.options
+    modules = {f"{options.mod_name}.ko"}
+    plans = context.configuration.get("driver_builds") or {}
+    assert isinstance(plans, dict)
+    for name in plans:
+        driver = by_name(name)
+        assert driver is not None
+        modules |= {f"{module}.ko ({name})" for module in driver.modules}
+    userspace = {"libnetmap", *(a.name for a in APPS if a.name in options.apps)}
+    userspace |= {"utils"} if options.utils else set()
+    return {"modules": modules, "userspace": userspace}
+
+
+def missing_configuration(reason: Callable[[], None]) -> Iterator[Task]:
+    yield {"name": "netmap", "doc": "(run doit configure first)", "actions": [reason],
+           "uptodate": [False]}
+
+
+def clean_action(build_dir: Path) -> Callable[[], None]:
+    return partial(steps.clean, build_dir)

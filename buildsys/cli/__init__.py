@@ -1,0 +1,1 @@
+"""The command line: task parameters, the options record, each task's action, one-line errors."""

@@ -1,0 +1,164 @@
+"""What each doit task does, importable and testable without doit."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from apps import APPS
+from buildsys.cli.options import TOGGLED_SUBSYSTEMS, from_params
+from buildsys.cli.params import subsystem_words
+from buildsys.configure import outputs
+from buildsys.configure.context import BuildContext
+from buildsys.configure.run import configure
+from buildsys.core.errors import ToolError, UserError
+from buildsys.deploy import dkms, install, loading
+from buildsys.drivers import porting
+from buildsys.vm import report as vm_report
+from buildsys.vm import runner
+from buildsys.vm.runner import VmOptions
+from buildsys.vm.verdict import Check
+from drivers.catalog import DRIVERS
+
+
+def console() -> Console:
+    return Console(file=sys.__stdout__, highlight=False)
+
+
+def configure_command(params: dict[str, Any], argv: list[str]) -> None:
+    if params.get("show_drivers"):
+        console().print(" ".join(d.name for d in DRIVERS))
+        return
+    if params.get("show_apps"):
+        console().print(" ".join(a.name for a in APPS))
+        return
+    unknown = sorted(set(subsystem_words(argv)) - set(TOGGLED_SUBSYSTEMS))
+    if unknown:
+        raise UserError(f"unknown subsystem {', '.join(unknown)}",
+                        f"valid subsystems: {' '.join(TOGGLED_SUBSYSTEMS)}")
+    out = console()
+    with Progress(SpinnerColumn(), TextColumn("probing the kernel"), BarColumn(),
+                  MofNCompleteColumn(), TimeElapsedColumn(), console=out,
+                  disable=not out.is_terminal, transient=True) as bar:
+        task = bar.add_task("probes", total=None)
+
+        def advance(done: int, planned: int) -> None:
+            bar.update(task, completed=done, total=planned)
+
+        config = configure(from_params(params), advance)
+    outputs.summary(config, out)
+
+
+def port_command(context: BuildContext, driver: str, kernel_sources: str) -> None:
+    if not driver:
+        raise UserError("which driver?", "pass --driver=NAME (doit configure --show-drivers)")
+    tree = porting.port_driver(context, driver, kernel_sources)
+    out = console()
+    out.print(f"pristine sources: {tree.pristine}\nwork tree:        {tree.work}")
+    if tree.patch is None:
+        out.print("no patch to start from: add the netmap hooks by hand")
+        return
+    out.print(f"applied {tree.patch} with no fuzz")
+    for reject in tree.rejects:
+        out.print(f"[yellow]reject[/]: {reject}")
+    out.print(f"fold the rejects into the work tree, delete them, then: doit save-patch "
+              f"--driver={driver} --since=X.Y [--until=X.Y]")
+
+
+def save_patch_command(context: BuildContext, driver: str, since: str, until: str) -> None:
+    if not driver or not since:
+        raise UserError("which driver and range?", "pass --driver=NAME --since=X.Y [--until=X.Y]")
+    target = porting.save_patch(context, driver, since, until or None)
+    record = f'Patch("patches/{target.name}", since="{since}"'
+    record += f', until="{until}")' if until else ")"
+    console().print(f"saved {target}\nadd to drivers/{driver}/__init__.py patches: {record}")
+
+
+def install_command(context: BuildContext, destdir: str, mod_path: str, prefix: str,
+                    dry_run: bool) -> None:
+    where = install.targets(context, destdir, mod_path, prefix)
+    items, changed = install.install(context, where, dry_run)
+    out = console()
+    if dry_run:
+        for item in items:
+            out.print(f"{item.mode:04o} {item.destination}", soft_wrap=True)
+        out.print(f"{changed} of {len(items)} files would be written (dry run)")
+        return
+    out.print(f"installed {len(items)} files ({changed} written, the rest unchanged); "
+              f"manifest: {context.build_dir / install.MANIFEST}", soft_wrap=True)
+
+
+def uninstall_command(context: BuildContext, dry_run: bool) -> None:
+    files = install.uninstall(context, dry_run)
+    verb = "would remove" if dry_run else "removed"
+    out = console()
+    for path in files if dry_run else []:
+        out.print(path, soft_wrap=True)
+    out.print(f"{verb} {len(files)} files")
+
+
+def load_command(context: BuildContext, dry_run: bool) -> None:
+    plan = loading.plan_load(context, loading.loaded_modules())
+    if dry_run:
+        for command in plan.commands:
+            console().print(" ".join(command), soft_wrap=True, markup=False)
+        return
+    loading.load(context, plan)
+    console().print(f"loaded {', '.join(plan.inserted)}; /dev/netmap is there")
+
+
+def unload_command(context: BuildContext, dry_run: bool) -> None:
+    commands = loading.plan_unload(context)
+    if dry_run:
+        for command in commands:
+            console().print(" ".join(command), soft_wrap=True, markup=False)
+        return
+    loading.unload(context, commands)
+    console().print("unloaded; the in-tree drivers are back")
+
+
+def dkms_command(context: BuildContext, dist: str) -> None:
+    tree, tarball = dkms.write_tree(context, Path(dist).resolve())
+    console().print(f"DKMS tree: {tree}\ntarball:   {tarball}\n"
+                    f"try: dkms add {tree} && dkms build netmap/{tree.name.split('-', 1)[1]}",
+                    soft_wrap=True, markup=False)
+
+
+def vmtest_command(context: BuildContext, options: VmOptions) -> None:
+    out = console()
+    scenarios = runner.selected(options.scenarios)
+    target = runner.prepare(context, options, out.print)
+    checks: list[Check] = []
+    for run in range(1, options.repeat + 1):
+        for scenario in scenarios:
+            label = f" (boot {run} of {options.repeat})" if options.repeat > 1 else ""
+            out.print(f"booting for {scenario.name}{label}: {scenario.note}")
+            started = time.monotonic()
+            done = runner.run_scenario(context, target, scenario, options.timeout, run)
+            passed = sum(c.status == "pass" for c in done)
+            out.print(f"  {passed} of {len(done)} checks passed "
+                      f"({time.monotonic() - started:.0f} s)")
+            checks += done
+    report = vm_report.write(context.build_dir, {"kernel": target.release,
+                                                 "image": str(target.image),
+                                                 "accelerator": target.accel.name,
+                                                 "accelerator_reason": target.accel.reason,
+                                                 "repeat": options.repeat}, checks)
+    vm_report.table(checks, out)
+    failed = [c for c in checks if c.status == "fail"]
+    if failed:
+        raise ToolError(f"{len(failed)} of {len(checks)} VM checks failed",
+                        f"console logs in {context.build_dir / 'vm'}, results in {report}")
+    out.print(f"all VM checks passed; {report}", soft_wrap=True)

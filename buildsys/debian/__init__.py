@@ -1,0 +1,1 @@
+"""Debian's kernel packages: which ones make a series, a private apt, and `doit kernel-tree`."""

@@ -1,0 +1,113 @@
+"""``doit load`` / ``doit unload``: swap the in-tree drivers for the netmap ones.
+
+Order (as the seed's README does by hand): unload each in-tree driver we
+replace, load what netmap.ko depends on, insert netmap.ko, then the patched
+drivers; ``/dev/netmap`` must appear.  A failed step rolls back what was done.
+What was done is kept in ``<build-dir>/loaded.json`` so that unload restores it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from buildsys.build import build_report
+from buildsys.build.elfcheck import module_depends
+from buildsys.configure.context import BuildContext
+from buildsys.core import proc
+from buildsys.core.errors import CommandFailed, ToolError, UserError
+from buildsys.core.locking import write_atomic
+
+STATE = "loaded.json"
+
+
+@dataclass
+class LoadPlan:
+    commands: list[list[str]] = field(default_factory=list)
+    inserted: list[str] = field(default_factory=list)  # module names, in order
+    removed: list[str] = field(default_factory=list)  # in-tree modules taken out
+
+
+def loaded_modules(proc_modules: Path = Path("/proc/modules")) -> set[str]:
+    if not proc_modules.is_file():
+        return set()
+    return {line.split()[0] for line in proc_modules.read_text().splitlines() if line}
+
+
+def plan_load(context: BuildContext, loaded: set[str]) -> LoadPlan:
+    modules = build_report.built_modules(context.build_dir)
+    netmap = next((m for m in modules if m.name == f"{context.options.mod_name}.ko"), None)
+    if netmap is None:
+        raise UserError("netmap.ko is not built", "run doit build first")
+    drivers = [m for m in modules if m != netmap]
+    plan = LoadPlan()
+    for module in drivers:
+        stock = module.stem
+        if stock in loaded:
+            plan.commands.append(["rmmod", stock])
+            plan.removed.append(stock)
+    own = {m.stem for m in modules}
+    for module in [netmap, *drivers]:
+        plan.commands += [["modprobe", dep] for dep in module_depends(module) if dep not in own]
+        plan.commands.append(["insmod", str(module)])
+        plan.inserted.append(module.stem)
+    return plan
+
+
+def require_root() -> None:
+    if os.geteuid() != 0:
+        raise UserError("loading modules needs root",
+                        "run with sudo, or with --dry-run to see the commands")
+
+
+def load(context: BuildContext, plan: LoadPlan) -> None:
+    require_root()
+    done: list[list[str]] = []
+    log = context.build_dir / "logs" / "load.log"
+    try:
+        for command in plan.commands:
+            proc.run(command, log)
+            done.append(command)
+    except CommandFailed as error:
+        _roll_back(done, log)
+        raise ToolError(f"{' '.join(error.argv)} failed; what was loaded is unloaded again",
+                        f"see {log} and dmesg") from None
+    if not Path("/dev/netmap").exists():
+        _roll_back(done, log)
+        raise ToolError("/dev/netmap did not appear", "see dmesg")
+    write_atomic(context.build_dir / STATE, json.dumps(
+        {"inserted": plan.inserted, "removed": plan.removed}, indent=1) + "\n")
+
+
+def _roll_back(done: list[list[str]], log: Path) -> None:
+    for command in reversed(done):
+        undo = _undo(command)
+        if undo:
+            proc.run(undo, log.with_name("load-rollback.log"), check=False)
+
+
+def _undo(command: list[str]) -> list[str] | None:
+    if command[0] == "insmod":
+        return ["rmmod", Path(command[1]).stem]
+    if command[0] == "rmmod":
+        return ["modprobe", command[1]]
+    return None
+
+
+def plan_unload(context: BuildContext) -> list[list[str]]:
+    state_file = context.build_dir / STATE
+    if not state_file.is_file():
+        raise UserError("nothing was loaded from this build dir", "run doit load first")
+    state = json.loads(state_file.read_text())
+    commands = [["rmmod", name] for name in reversed(state["inserted"])]
+    return commands + [["modprobe", name] for name in state["removed"]]
+
+
+def unload(context: BuildContext, commands: list[list[str]]) -> None:
+    require_root()
+    log = context.build_dir / "logs" / "unload.log"
+    for command in commands:
+        proc.run(command, log)
+    (context.build_dir / STATE).unlink()

@@ -1,0 +1,1 @@
+"""A kernel tree prepared for external modules: release, .config, compiler, fingerprint, kbuild."""

@@ -1,0 +1,76 @@
+"""Compile a set of objects through the target kernel's own kbuild."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from buildsys.core import proc
+from buildsys.core.errors import UserError
+from buildsys.kernel.tree import KernelTree
+
+_COMPILING = re.compile(r"^\s+CC \[M\]\s+(?P<object>\S+)\.o\s*$")
+# make splits words at blanks and reads these as its own syntax in kbuild's variables
+# (M=, -I flags, $(call ...) arguments): a path holding one makes every compile fail
+_MAKE_UNSAFE = re.compile(r"[\s:#$%=,;\\'\"`*?()<>|&]")
+REPO = Path(__file__).resolve().parents[2]
+
+
+def check_paths(paths: list[tuple[str, Path, str]]) -> None:
+    """Refuse, before any work, a path kbuild would be handed and cannot take.
+
+    ``paths``: (what it is, the path, how to choose another); the checkout is always
+    checked (our glue headers are on kbuild's include path)."""
+    for what, path, remedy in [*paths, ("this checkout", REPO, "clone it elsewhere")]:
+        bad = _MAKE_UNSAFE.search(str(path))
+        if bad:
+            char = "a space" if bad.group().isspace() else repr(bad.group())
+            raise UserError(f"{what} {str(path)!r} holds {char}, which kbuild cannot take",
+                            f"{remedy} (letters, digits and - _ . + / ~ only)")
+
+
+def jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def write_kbuild(directory: Path, objects: list[str], cflags: dict[str, tuple[str, ...]],
+                 ccflags: list[str]) -> None:
+    lines = [f"obj-m := {' '.join(o + '.o' for o in objects)}"]
+    lines += [f"CFLAGS_{obj}.o := {' '.join(flags)}" for obj, flags in cflags.items() if flags]
+    lines.append(f"ccflags-y := {' '.join(ccflags)}")
+    (directory / "Kbuild").write_text("\n".join(lines) + "\n")
+
+
+def compile_objects(kernel: KernelTree, directory: Path, objects: list[str],
+                    kernel_opts: list[str], log: Path, *,
+                    on_object: Callable[[str], None] | None = None) -> proc.Result:
+    """Build ``objects`` (no modpost, no linking), going on past errors.
+
+    ``on_object`` is told each object whose compile has finished.
+    """
+    argv = ["make", "-C", str(kernel.path), f"M={directory}", "-k", "-O", f"-j{jobs()}"]
+    argv += kernel_opts + [f"{name}.o" for name in objects]
+
+    def watch(line: str) -> None:
+        match = _COMPILING.match(line)
+        if match and on_object:
+            on_object(Path(match["object"]).name)
+
+    return proc.run(argv, log, cwd=directory, check=False, on_line=watch)
+
+
+def split_by_object(output: str) -> dict[str, str]:
+    """The output of each object's compile (make -O keeps a recipe's lines together)."""
+    parts: dict[str, list[str]] = {"": []}
+    current = ""
+    for line in output.splitlines():
+        match = _COMPILING.match(line)
+        if match:
+            current = Path(match["object"]).name
+            parts.setdefault(current, [])
+        elif line.startswith(("make: ", "make[")):
+            current = ""
+        parts[current].append(line)
+    return {name: "\n".join(lines) for name, lines in parts.items()}

@@ -1,0 +1,1 @@
+"""Probes run: units from records, kbuild batches with canaries, attribution, cache, header."""
