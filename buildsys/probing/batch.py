@@ -24,7 +24,7 @@ from kernel_probes.warnings import DISABLED_WARNINGS
 
 # errors that may come from two bodies sharing a unit rather than from the probe
 _SHARING_SUSPECTS = re.compile(
-    r"nmprobe\d+_|redefinition|conflicting types|previous (definition|declaration)"
+    r"nmprobe\d+_|redefinition|redeclaration|conflicting types|previous (definition|declaration)"
 )
 _UNKNOWN_WARNING = re.compile(r"-Wno-error=([\w-]+)'?: no option")
 

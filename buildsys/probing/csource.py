@@ -49,11 +49,18 @@ def identifiers(code: str) -> set[str]:
 
 
 def declared_names(code: str) -> set[str]:
-    """Names a snippet declares at file scope (functions, variables)."""
+    """Names a snippet declares at file scope: functions, variables, and the tags and
+    enum constants of the struct, union and enum types it defines (two bodies that
+    define one tag clash, and a body using another's tag must not see it)."""
+    tokens = _TOKEN.findall(strip_comments_and_strings(code))
+    return _plain_declarations(tokens) | _type_declarations(tokens)
+
+
+def _plain_declarations(tokens: list[str]) -> set[str]:
     names: set[str] = set()
     braces = parens = 0
     last: str | None = None
-    for token in _TOKEN.findall(strip_comments_and_strings(code)):
+    for token in tokens:
         if token == "{":
             braces += 1
         elif token == "}":
@@ -73,3 +80,30 @@ def declared_names(code: str) -> set[str]:
         if token in ("{", "}", ";", ",", "="):
             last = None
     return names
+
+
+def _type_declarations(tokens: list[str]) -> set[str]:
+    """Tags defined at file scope (``struct s {``) and the constants of enums."""
+    names: set[str] = set()
+    braces = 0
+    enum_depth: int | None = None
+    for index, token in enumerate(tokens):
+        following = tokens[index + 1:index + 3]
+        if token in ("struct", "union", "enum") and braces == 0:
+            if len(following) == 2 and following[1] == "{" and _is_name(following[0]):
+                names.add(following[0])
+            if token == "enum" and "{" in following:
+                enum_depth = 1
+        elif token == "{":
+            braces += 1
+        elif token == "}":
+            braces -= 1
+            if braces == 0:
+                enum_depth = None
+        elif (enum_depth == braces == 1 and _is_name(token) and tokens[index - 1] in ("{", ",")):
+            names.add(token)
+    return names
+
+
+def _is_name(token: str) -> bool:
+    return (token[0].isalpha() or token[0] == "_") and token not in C_KEYWORDS
