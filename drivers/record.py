@@ -6,10 +6,14 @@ Versions are kernel versions (``"6.1"``, ``"6.12"``); a patch covers
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from packaging.version import Version
+
+from kernel_probes.record import ProbeSet
+
+NO_PROBES = ProbeSet("")  # most drivers: their patch needs no probe of its own
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,8 @@ class Driver:
     ``modules`` are the ``.ko`` to build (the realtek folder also holds 8139cp,
     8139too and atp: we build r8169 only).  ``upstream_patches`` names the
     driver in the pinned netmap tree's ``LINUX/final-patches``; ``patches`` are
-    ours and win where both cover a kernel.
+    ours and win where both cover a kernel.  ``probes`` are the driver's own
+    (its ``probes.py``), run only when the driver is selected.
     """
 
     name: str
@@ -51,8 +56,7 @@ class Driver:
     # our fixes to netmap's own glue headers (LINUX/if_*_netmap.h of the pinned tree),
     # applied to a copy that comes first on the driver's include path
     glue_patches: tuple[str, ...] = ()
-    note: str = ""
-    replaces: tuple[str, ...] = field(default=())  # in-tree modules it stands in for
+    probes: ProbeSet = NO_PROBES
 
     @property
     def tree_name(self) -> str:

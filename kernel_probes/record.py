@@ -39,8 +39,11 @@ class Probe:
 
     The code is preceded by ``linux/module.h``, ``linux/kernel.h`` and
     ``linux/init.h`` and followed by ``MODULE_LICENSE``, as upstream's
-    ``add_named_test`` does.  ``driver`` is set for the probes that need a
-    driver's sources and run only when that driver is selected.
+    ``add_named_test`` does.  ``driver`` is set for a driver's own probes
+    (``drivers/<name>/probes.py``): they run only when that driver is
+    selected (some build against its copied sources, some only test kernel
+    APIs that driver uses).  ``note`` says why the kernel changed; it documents
+    the probe and is no part of its cache key.
     """
 
     name: str

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -64,3 +65,40 @@ def newest_tree(trees_cache: Path) -> PreparedTree:
     tree = newest_kernel().tree
     assert tree is not None
     return tree
+
+
+FAKE_LINUX = REPO / "tests" / "fakelinux"
+
+
+@pytest.fixture
+def fake_linux(tmp_path: Path) -> Callable[..., Path]:
+    """A copy of the fake kbuild tree (tests/fakelinux) made to measure:
+    ``fake_linux("6.12.3", {"CONFIG_E1000": "m", "CONFIG_NETDEVICES": None})`` sets the
+    Makefile's version and the release (``<version>-fake``), and sets (or, with None,
+    removes) lines of its ``.config``.  Each call makes another copy."""
+    made = 0
+
+    def make(version: str = "6.99.0", config: dict[str, str | None] | None = None) -> Path:
+        nonlocal made
+        made += 1
+        root = tmp_path / f"fakelinux-{made}"
+        shutil.copytree(FAKE_LINUX, root, symlinks=True)
+        major, minor, micro = version.split(".")
+        makefile = root / "Makefile"
+        text = makefile.read_text()
+        for key, value in (("VERSION", major), ("PATCHLEVEL", minor), ("SUBLEVEL", micro)):
+            text = re.sub(rf"^{key} = \d+$", f"{key} = {value}", text, flags=re.MULTILINE)
+        makefile.write_text(text)
+        (root / "include/generated/utsrelease.h").write_text(
+            f'#define UTS_RELEASE "{version}-fake"\n')
+        lines = dict(line.split("=", 1) for line in
+                     (root / ".config").read_text().splitlines() if "=" in line)
+        for symbol, state in (config or {}).items():
+            if state is None:
+                lines.pop(symbol, None)
+            else:
+                lines[symbol] = state
+        (root / ".config").write_text("".join(f"{k}={v}\n" for k, v in lines.items()))
+        return root
+
+    return make

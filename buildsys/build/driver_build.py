@@ -11,13 +11,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from buildsys.kernel import kbuild
-from buildsys.core import proc
+from buildsys.build.modules import netmap_cflags, netmap_dir
 from buildsys.configure.context import BuildContext
+from buildsys.configure.record import DriverBuild
+from buildsys.core import proc
 from buildsys.core.errors import ToolError
-from buildsys.core.locking import write_if_changed
-from buildsys.build.modules import first_errors, netmap_cflags, netmap_dir
+from buildsys.core.locking import staged_dir, write_if_changed
 from buildsys.drivers.patching import ChosenPatch, apply_patch, copy_tree
+from buildsys.kernel import kbuild
 from drivers.record import Driver
 
 GLUE_DIR = "netmap-glue"  # in the driver's tree: our fixed copies of netmap's glue headers
@@ -36,35 +37,28 @@ def module_paths(context: BuildContext, driver: Driver) -> list[Path]:
     return [module_dir(context, driver) / f"{name}.ko" for name in driver.modules]
 
 
-def prepare_tree(context: BuildContext, driver: Driver, pristine: Path,
-                 patch: ChosenPatch) -> None:
+def prepare_tree(context: BuildContext, driver: Driver, build: DriverBuild) -> None:
     """Copy and patch into a staging tree, then swap it in: never half-patched."""
-    root = driver_root(context, driver)
-    staging = root.with_name(root.name + ".staging")
-    shutil.rmtree(staging, ignore_errors=True)
-    copy_tree(pristine, staging / driver.tree_name)
-    where = driver.patch_dir(staging, patch.applies_in)
-    version = context.configuration["kernel"]["version"]  # type: ignore[index]
-    log = context.build_dir / "logs" / f"patch-{driver.name}.log"
-    try:
-        apply_patch(patch, where, log, f"{driver.name} on {version}")
+    logs = context.build_dir / "logs"
+    with staged_dir(driver_root(context, driver)) as staging:
+        copy_tree(build.pristine, staging / driver.tree_name)
+        where = driver.patch_dir(staging, build.patch.applies_in)
+        apply_patch(build.patch, where, proc.fresh_log(logs / f"patch-{driver.name}.log"),
+                    f"{driver.name} on {context.configuration.kernel.version}")
         _patch_glue(context, driver, staging / GLUE_DIR)
-    except ToolError:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    shutil.rmtree(root, ignore_errors=True)
-    staging.rename(root)
 
 
 def _patch_glue(context: BuildContext, driver: Driver, directory: Path) -> None:
     """Copies of netmap's glue headers with our fixes (the netmap tree stays pristine)."""
+    if not driver.glue_patches:
+        return
+    log = proc.fresh_log(context.build_dir / "logs" / f"patch-{driver.name}-glue.log")
     for name in driver.glue_patches:
         patch = driver.home / name
         header = glue_target(patch)
         directory.mkdir(parents=True, exist_ok=True)
         shutil.copy2(context.netmap / "LINUX" / header, directory / header)
         chosen = ChosenPatch(patch, "ours", "module", "netmap glue")
-        log = context.build_dir / "logs" / f"patch-{driver.name}-glue.log"
         apply_patch(chosen, directory, log, f"{driver.name}: netmap's {header}")
 
 
@@ -117,14 +111,11 @@ def build_driver(context: BuildContext, driver: Driver) -> list[Path]:
     if (directory / "Kbuild").exists() and not (directory / "Kbuild.kernel").exists():
         (directory / "Kbuild").rename(directory / "Kbuild.kernel")
     write_if_changed(directory / "Kbuild", driver_kbuild(context, driver))
-    kernel = context.kernel()
     log = context.build_dir / "logs" / f"{driver.name}.log"
-    symbols = netmap_dir(context) / "Module.symvers"
-    argv = ["make", "-C", str(kernel.path), f"M={directory}", f"-j{kbuild.jobs()}",
-            f"KBUILD_EXTRA_SYMBOLS={symbols}", *context.options.kernel_opts, "modules"]
-    result = proc.run(argv, log, cwd=directory, check=False)
+    symbols = netmap_dir(context) / "Module.symvers"  # netmap.ko's, which the driver calls
+    result = kbuild.make_modules(context.kernel_tree, directory, context.options.kernel_opts,
+                                 log, flags=(f"KBUILD_EXTRA_SYMBOLS={symbols}",))
     modules = module_paths(context, driver)
     if result.returncode != 0 or not all(path.is_file() for path in modules):
-        raise ToolError(f"driver {driver.name} failed to build:\n{first_errors(result.output)}",
-                        f"full log: {log}")
+        raise kbuild.failure(f"driver {driver.name}", result)
     return modules

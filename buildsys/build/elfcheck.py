@@ -17,6 +17,7 @@ from elftools.elf.elffile import ELFFile
 from elftools.elf.sections import SymbolTableSection
 
 from buildsys.core.errors import UserError
+from buildsys.kernel.kbuild import symvers_exports
 from buildsys.kernel.tree import KernelTree
 
 
@@ -92,20 +93,6 @@ def undefined_symbols(elf: ELFFile) -> set[str]:
         for symbol in symtab.iter_symbols()
         if symbol.name and symbol["st_shndx"] == "SHN_UNDEF"
     }
-
-
-def exported_symbols(elf: ELFFile) -> set[str]:
-    """What a module exports (its ``__ksymtab_strings``)."""
-    section = elf.get_section_by_name("__ksymtab_strings")
-    if section is None:
-        return set()
-    return {name.decode() for name in section.data().split(b"\0") if name}
-
-
-def symvers_exports(path: Path) -> set[str]:
-    if not path.is_file():
-        return set()
-    return {line.split("\t")[1] for line in path.read_text().splitlines() if "\t" in line}
 
 
 def check_module(path: Path, kernel: KernelTree, extra_exports: set[str]) -> ModuleCheck:

@@ -1,19 +1,17 @@
-"""Kernel modules through the target kernel's kbuild: netmap.ko, then the drivers.
+"""netmap.ko through the target kernel's kbuild (the drivers: `driver_build`).
 
-Each module has its own kbuild dir under ``<build-dir>/modules/`` so that a
-driver's failure never touches netmap.ko and no two jobs edit one tree.
+netmap.ko has its own kbuild dir, ``<build-dir>/modules/netmap/``, and each driver
+its own tree, so that a driver's failure never touches netmap.ko and no two jobs
+edit one tree.  Its flags (`netmap_cflags`) serve the drivers too.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from buildsys.kernel import kbuild
-from buildsys.core import proc
 from buildsys.configure.context import BuildContext
-from buildsys.core.errors import ToolError
 from buildsys.core.locking import make_dir, write_if_changed
+from buildsys.kernel import kbuild
 from kernel_probes import ours
 
 # objects of netmap.ko: always, then per subsystem (as upstream's Kbuild.in)
@@ -27,8 +25,6 @@ SUBSYSTEM_OBJECTS = {
 }
 # our compatibility layer for kernels newer than the pinned netmap (empty on the others)
 COMPAT_HEADER = Path(ours.__file__).parent / ours.COMPAT_HEADER
-_COMPILER_ERROR = re.compile(r": (fatal )?error: |ERROR: |undefined reference")
-_MAKE_ERROR = re.compile(r"\*\*\* .*Error \d+")
 
 
 def netmap_dir(context: BuildContext) -> Path:
@@ -53,7 +49,7 @@ def netmap_cflags(context: BuildContext) -> list[str]:
     netmap, options = context.netmap, context.options
     flags = [f"-I{context.build_dir}", f"-I{netmap / 'LINUX'}", f"-I{netmap / 'sys'}",
              f"-I{netmap / 'sys/dev'}", "-DCONFIG_NETMAP", "-include", str(COMPAT_HEADER)]
-    flags += [f"-Wno-{name}" for name in context.disabled_warnings()]
+    flags += [f"-Wno-{name}" for name in context.configuration.warnings]
     flags += ["-g"] if options.debug else []
     flags += [f"-DCONFIG_NETMAP_{s.upper()}" for s in options.subsystems]
     if options.driver_suffix:
@@ -76,23 +72,12 @@ def netmap_kbuild(context: BuildContext) -> str:
 def build_netmap(context: BuildContext) -> Path:
     """Build netmap.ko; returns its path or raises a short ToolError."""
     directory = netmap_dir(context)
-    kernel = context.kernel()
     log = context.build_dir / "logs" / "netmap.ko.log"
-    argv = ["make", "-C", str(kernel.path), f"M={directory}", f"-j{kbuild.jobs()}",
-            *context.options.kernel_opts, "modules"]
     with make_dir(directory):
         write_if_changed(directory / "Kbuild", netmap_kbuild(context))
-        result = proc.run(argv, log, cwd=directory, check=False)
+        result = kbuild.make_modules(context.kernel_tree, directory,
+                                     context.options.kernel_opts, log)
     module = directory / f"{context.options.mod_name}.ko"
     if result.returncode != 0 or not module.is_file():
-        raise ToolError(f"{module.name} failed to build:\n{first_errors(result.output)}",
-                        f"full log: {log}")
+        raise kbuild.failure(module.name, result)
     return module
-
-
-def first_errors(output: str, count: int = 6) -> str:
-    """The first compiler error lines, not a wall of make output."""
-    lines = output.splitlines()
-    errors = [line for line in lines if _COMPILER_ERROR.search(line)]
-    errors = errors or [line for line in lines if _MAKE_ERROR.search(line)]
-    return "\n".join(errors[:count] or lines[-count:])

@@ -7,20 +7,21 @@ from collections.abc import Callable
 from pathlib import Path
 
 from buildsys.build import build_report
+from buildsys.build.driver_build import build_driver, prepare_tree
+from buildsys.build.elfcheck import check_module
+from buildsys.build.modules import build_netmap, netmap_dir
+from buildsys.build.userspace import build_app, build_libnetmap, build_utils
 from buildsys.cli.console import report
 from buildsys.configure.context import BuildContext, load_context
-from buildsys.build.driver_build import build_driver, prepare_tree
-from buildsys.build.elfcheck import check_module, symvers_exports
 from buildsys.core.errors import ToolError
-from buildsys.build.modules import build_netmap, netmap_dir
-from buildsys.drivers.patching import ChosenPatch
-from buildsys.build.userspace import build_app, build_libnetmap, build_utils
-from drivers.catalog import by_name
+from buildsys.drivers.selection import driver_named
+from buildsys.kernel.kbuild import symvers_exports
+from buildsys.kernel.tree import KernelTree
 
 
 def netmap_step(build_dir: Path) -> None:
     context = load_context(build_dir)
-    context.kernel()  # the configured kernel tree is still there, before anything is written
+    kernel = context.kernel_tree  # the configured tree is still there, before anything is written
     name = f"{context.options.mod_name}.ko"
     log = str(build_dir / "logs" / f"{name}.log")
     try:
@@ -29,7 +30,7 @@ def netmap_step(build_dir: Path) -> None:
         build_report.record(build_dir, "modules", name,
                             build_report.module_entry(Path(name), None, "failed", log))
         raise
-    check = check_module(module, context.kernel(), set())
+    check = check_module(module, kernel, set())
     status = "built" if check.ok else "failed"
     build_report.record(build_dir, "modules", name,
                         build_report.module_entry(module, check, status, log))
@@ -70,14 +71,11 @@ def utils_step(build_dir: Path) -> None:
 def driver_step(build_dir: Path, name: str) -> bool:
     """Build one driver; its failure is reported but fatal only when asked for."""
     context = load_context(build_dir)
-    context.kernel()  # the configured kernel tree is still there, before anything is written
-    driver = by_name(name)
-    assert driver is not None
-    plan = context.configuration["driver_builds"][name]  # type: ignore[index]
-    patch = ChosenPatch(Path(plan["patch"]), plan["origin"], plan["applies_in"], "")
+    kernel = context.kernel_tree  # the configured tree is still there, before anything is written
+    driver, build = driver_named(name), context.configuration.driver_build(name)
     log = str(build_dir / "logs" / f"{name}.log")
     try:
-        prepare_tree(context, driver, Path(plan["pristine"]), patch)
+        prepare_tree(context, driver, build)
         modules = build_driver(context, driver)
     except ToolError as error:
         for module in driver.modules:
@@ -85,13 +83,14 @@ def driver_step(build_dir: Path, name: str) -> bool:
                                 build_report.module_entry(Path(module), None, "failed", log))
         report(error)
         return not (context.options.fail_on_driver_errors or context.options.drivers_named)
-    return _check_driver(context, name, modules, log)
+    return _check_driver(context, kernel, name, modules, log)
 
 
-def _check_driver(context: BuildContext, name: str, modules: list[Path], log: str) -> bool:
+def _check_driver(context: BuildContext, kernel: KernelTree, name: str, modules: list[Path],
+                  log: str) -> bool:
     ok = True
     for module in modules:
-        check = check_module(module, context.kernel(), netmap_exports(context))
+        check = check_module(module, kernel, netmap_exports(context))
         status = "built" if check.ok else "failed"
         build_report.record(context.build_dir, "modules", f"{module.name} ({name})",
                             build_report.module_entry(module, check, status, log))

@@ -14,12 +14,13 @@ from typing import Any
 
 from apps import APPS
 from buildsys.build import steps
-from buildsys.configure.context import BuildContext
 from buildsys.build.driver_build import module_paths
-from buildsys.core.locking import finished
 from buildsys.build.modules import COMPAT_HEADER, netmap_dir
 from buildsys.build.userspace import app_dir, libnetmap_dir, utils_dir
-from drivers.catalog import by_name
+from buildsys.configure.context import BuildContext
+from buildsys.configure.record import driver_build_json, kernel_json
+from buildsys.core.locking import finished
+from buildsys.drivers.selection import driver_named
 
 Task = dict[str, Any]
 ConfigChanged = Callable[[object], object]
@@ -28,10 +29,9 @@ USER_HEADERS = ("sys/net/*.h", "libnetmap/*.h")
 
 def _modules_config(context: BuildContext) -> dict[str, object]:
     options = context.options
-    kernel = context.configuration["kernel"]
-    return {"kernel": kernel, "opts": options.kernel_opts, "subsystems": options.subsystems,
-            "name": options.mod_name, "debug": options.debug, "suffix": options.driver_suffix,
-            "warnings": context.disabled_warnings()}
+    return {"kernel": kernel_json(context.configuration.kernel), "opts": options.kernel_opts,
+            "subsystems": options.subsystems, "name": options.mod_name, "debug": options.debug,
+            "suffix": options.driver_suffix, "warnings": list(context.configuration.warnings)}
 
 
 def _userspace_config(context: BuildContext, *extra: str) -> dict[str, object]:
@@ -64,14 +64,14 @@ def _finished(directory: Path) -> Callable[[], bool]:
 
 
 def _driver_tasks(context: BuildContext, config_changed: ConfigChanged) -> Iterator[Task]:
-    plans = context.configuration.get("driver_builds") or {}
-    assert isinstance(plans, dict)
-    for name, plan in plans.items():
-        driver = by_name(name)
-        assert driver is not None
-        deps = [plan["patch"], str(context.header),
+    for build in context.configuration.driver_builds:
+        driver, name = driver_named(build.name), build.name
+        deps = [str(build.patch.path), str(context.header),
                 *(str(driver.home / glue) for glue in driver.glue),
                 *(str(driver.home / patch) for patch in driver.glue_patches)]
+        # what the build depends on: the patch, not the range it was chosen for
+        plan = {key: value for key, value in driver_build_json(build).items()
+                if key != "range_text"}
         yield {"name": f"driver-{name}", "doc": f"patch and build the {name} driver",
                "actions": [partial(steps.driver_step, context.build_dir, name)],
                "file_dep": deps, "task_dep": ["build:netmap"],
@@ -113,12 +113,8 @@ def expected_artifacts(context: BuildContext) -> dict[str, set[str]]:
     """The build.json entries this configuration makes."""
     options = context.options
     modules = {f"{options.mod_name}.ko"}
-    plans = context.configuration.get("driver_builds") or {}
-    assert isinstance(plans, dict)
-    for name in plans:
-        driver = by_name(name)
-        assert driver is not None
-        modules |= {f"{module}.ko ({name})" for module in driver.modules}
+    for name in context.configuration.driver_names:
+        modules |= {f"{module}.ko ({name})" for module in driver_named(name).modules}
     userspace = {"libnetmap", *(a.name for a in APPS if a.name in options.apps)}
     userspace |= {"utils"} if options.utils else set()
     return {"modules": modules, "userspace": userspace}

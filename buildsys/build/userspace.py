@@ -10,12 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from apps import UTILS_PROGRAMS
-from buildsys.kernel import kbuild
-from buildsys.core import proc
 from buildsys.configure.context import BuildContext
-from buildsys.core.errors import ToolError
+from buildsys.core import proc
 from buildsys.core.locking import make_dir
-from buildsys.build.modules import first_errors
+from buildsys.kernel import kbuild
 
 
 def libnetmap_dir(context: BuildContext) -> Path:
@@ -36,12 +34,11 @@ def _make(context: BuildContext, directory: Path, makefile: Path, name: str, *,
     argv = ["make", "-C", str(directory), "-f", str(makefile), f"-j{kbuild.jobs()}",
             f"SRCDIR={context.netmap}", f"BUILDDIR={context.build_dir}",
             f"CC={options.cc}", f"LD={options.ld}", *(extra or [])]
-    log = context.build_dir / "logs" / f"{name}.log"
+    log = proc.fresh_log(context.build_dir / "logs" / f"{name}.log")
     with make_dir(directory):
         result = proc.run(argv, log, cwd=directory, env=env, check=False)
     if result.returncode != 0:
-        raise ToolError(f"{name} failed to build:\n{first_errors(result.output)}",
-                        f"full log: {log}")
+        raise kbuild.failure(name, result)  # make's errors read as kbuild's
 
 
 def build_libnetmap(context: BuildContext) -> Path:

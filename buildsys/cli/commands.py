@@ -57,8 +57,8 @@ def configure_command(params: dict[str, Any], argv: list[str]) -> None:
         def advance(done: int, planned: int) -> None:
             bar.update(task, completed=done, total=planned)
 
-        config = configure(from_params(params), advance)
-    outputs.summary(config, out)
+        found = configure(from_params(params), advance)
+    outputs.summary(found, out)
 
 
 def port_command(context: BuildContext, driver: str, kernel_sources: str) -> None:

@@ -3,7 +3,7 @@
 The names follow upstream's configure.  ``--no-drivers`` and ``--no-apps``
 take an optional list there; doit's parser cannot express an optional value,
 so the parameter is declared as a flag or as a value depending on how the
-command line spells it (see `doit_params`).
+command line spells it (see `buildsys.cli.params.configure_params`).
 """
 
 from __future__ import annotations

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from buildsys.cli.options import Options, load_recorded
-from buildsys.core.errors import UserError
+from buildsys.configure.record import ConfigureRecord, read_record
 from buildsys.kernel.tree import KernelTree, load_kernel
 
 SOURCE_GLOBS = ("sys/**/*.[ch]", "LINUX/*.[ch]", "libnetmap/*.[ch]", "apps/**/*.[ch]",
@@ -18,7 +18,7 @@ SOURCE_GLOBS = ("sys/**/*.[ch]", "LINUX/*.[ch]", "libnetmap/*.[ch]", "apps/**/*.
 class BuildContext:
     build_dir: Path
     options: Options
-    configuration: dict[str, object]
+    configuration: ConfigureRecord
 
     @property
     def netmap(self) -> Path:
@@ -26,17 +26,12 @@ class BuildContext:
 
     @property
     def header(self) -> Path:
-        return self.build_dir / "netmap_linux_config.h"
+        return self.configuration.header
 
-    def kernel(self) -> KernelTree:
-        kernel = self.configuration["kernel"]
-        assert isinstance(kernel, dict)
-        return load_kernel(Path(kernel["dir"]))
-
-    def disabled_warnings(self) -> list[str]:
-        flags = self.configuration.get("warnings", [])
-        assert isinstance(flags, list)
-        return [str(flag) for flag in flags]
+    @cached_property
+    def kernel_tree(self) -> KernelTree:
+        """The configured kernel's tree, read once (a UserError when it is gone)."""
+        return load_kernel(self.configuration.kernel.dir)
 
     def sources(self, *patterns: str) -> list[Path]:
         found: set[Path] = set()
@@ -46,10 +41,4 @@ class BuildContext:
 
 
 def load_context(build_dir: Path) -> BuildContext:
-    options = load_recorded(build_dir)
-    report = build_dir / "configure.json"
-    try:
-        configuration = json.loads(report.read_text())
-    except (OSError, ValueError) as error:
-        raise UserError(f"{report} is unreadable ({error})", "run 'doit configure' again") from None
-    return BuildContext(build_dir, options, configuration)
+    return BuildContext(build_dir, load_recorded(build_dir), read_record(build_dir))

@@ -5,7 +5,6 @@ The user's tree is only read: configure copies it into ``<build-dir>/netmap``.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import subprocess
 import tarfile
@@ -13,21 +12,14 @@ from pathlib import Path
 
 from buildsys.core import proc, untar
 from buildsys.core.errors import CommandFailed, UserError, located, machine_fault
-from buildsys.core.locking import write_atomic
+from buildsys.core.files import file_digest
+from buildsys.core.locking import replace_dir, staged_dir, write_atomic
 from buildsys.probing.cache import cache_root
 
 PINNED_COMMIT = "89607e1406c1"
 UPSTREAM_GIT = "https://github.com/luigirizzo/netmap.git"
 MARKER = "sys/dev/netmap/netmap.c"
 REMEDY = "pass --netmap-src=DIR|TARBALL (a netmap checkout or release tarball)"
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def verify_checksum(tarball: Path) -> None:
@@ -38,52 +30,50 @@ def verify_checksum(tarball: Path) -> None:
     for line in sums.read_text().splitlines():
         fields = line.split()
         if len(fields) == 2 and fields[1].lstrip("*") == tarball.name:
-            if fields[0] != sha256(tarball):
+            if fields[0] != file_digest(tarball):
                 raise UserError(f"{tarball} does not match {sums}", "download it again")
             return
 
 
 def unpack(tarball: Path, destination: Path) -> None:
+    """The tarball's tree (below its one top folder, if it has one) as ``destination``."""
     verify_checksum(tarball)
-    staging = destination.with_name(destination.name + ".partial")
-    shutil.rmtree(staging, ignore_errors=True)
+    unpacked = destination.with_name(f".{destination.name}.unpacked")
+    shutil.rmtree(unpacked, ignore_errors=True)
     try:
-        untar.extract(tarball, staging)
+        _extract(tarball, unpacked)
+        roots = list(unpacked.iterdir())
+        root = roots[0] if len(roots) == 1 and roots[0].is_dir() else unpacked
+        _check_tree(root)
+        replace_dir(root, destination)
+    finally:
+        shutil.rmtree(unpacked, ignore_errors=True)
+
+
+def _extract(tarball: Path, unpacked: Path) -> None:
+    try:
+        untar.extract(tarball, unpacked)
     except untar.UnsafeArchive as error:
-        shutil.rmtree(staging, ignore_errors=True)
         raise UserError(str(error), REMEDY) from None
     except (tarfile.TarError, OSError, EOFError) as error:
-        shutil.rmtree(staging, ignore_errors=True)
         if isinstance(error, OSError) and machine_fault(error):
-            raise located(error, staging) from None
+            raise located(error, unpacked) from None
         raise UserError(f"cannot read netmap tarball {tarball} ({error})", REMEDY) from None
-    roots = list(staging.iterdir())
-    root = roots[0] if len(roots) == 1 and roots[0].is_dir() else staging
-    _install_tree(root, destination)
-    shutil.rmtree(staging, ignore_errors=True)
 
 
-def _install_tree(root: Path, destination: Path) -> None:
+def _check_tree(root: Path) -> None:
     if not (root / MARKER).is_file():
         raise UserError(f"{root} is not a netmap source tree (no {MARKER})", REMEDY)
-    old = destination.with_name(destination.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if destination.exists():
-        destination.rename(old)
-    shutil.move(str(root), str(destination))
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def copy_dir(source: Path, destination: Path) -> None:
-    if not (source / MARKER).is_file():
-        raise UserError(f"{source} is not a netmap source tree (no {MARKER})", REMEDY)
-    staging = destination.with_name(destination.name + ".partial")
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        shutil.copytree(source, staging, symlinks=True, ignore=shutil.ignore_patterns(".git"))
-    except OSError as error:
-        raise UserError(f"cannot read netmap sources {source} ({error})", REMEDY) from None
-    _install_tree(staging, destination)
+    _check_tree(source)
+    with staged_dir(destination) as staging:
+        try:
+            shutil.copytree(source, staging, symlinks=True, dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns(".git"))
+        except OSError as error:
+            raise UserError(f"cannot read netmap sources {source} ({error})", REMEDY) from None
 
 
 def pinned_checkout(log_dir: Path) -> Path:
@@ -91,22 +81,21 @@ def pinned_checkout(log_dir: Path) -> Path:
     checkout = cache_root() / f"netmap-{PINNED_COMMIT}"
     if (checkout / MARKER).is_file():
         return checkout
-    partial = checkout.with_name(checkout.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
     try:
-        proc.run(["git", "clone", "--quiet", UPSTREAM_GIT, str(partial)], log_dir / "git-clone.log")
-        proc.run(["git", "-C", str(partial), "checkout", "--quiet", PINNED_COMMIT],
-                 log_dir / "git-checkout.log")
+        with staged_dir(checkout) as staging:  # git clones into an empty dir
+            proc.run(["git", "clone", "--quiet", UPSTREAM_GIT, str(staging)],
+                     log_dir / "git-clone.log")
+            proc.run(["git", "-C", str(staging), "checkout", "--quiet", PINNED_COMMIT],
+                     log_dir / "git-checkout.log")
     except (CommandFailed, OSError, subprocess.SubprocessError) as error:
         raise UserError(f"cannot fetch netmap {PINNED_COMMIT} with git ({error})", REMEDY) from None
-    partial.rename(checkout)
     return checkout
 
 
 def source_identity(source: Path) -> str:
     """What the copy in the build dir was made from (to skip copying again)."""
     if source.is_file():
-        return f"tarball {source.resolve()} {sha256(source)}"
+        return f"tarball {source.resolve()} {file_digest(source)}"
     newest = max((p.stat().st_mtime_ns for p in source.rglob("*") if p.is_file()), default=0)
     return f"dir {source.resolve()} {newest}"
 

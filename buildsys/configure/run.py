@@ -9,17 +9,23 @@ from pathlib import Path
 
 from buildsys.cli.options import Options
 from buildsys.configure import netmap_sources
-from buildsys.configure.outputs import write_outputs
-from buildsys.configure.record import Configuration, ProbeOutcome
+from buildsys.configure.record import (
+    FILE,
+    HEADER,
+    Configuration,
+    ConfigureRecord,
+    ProbeOutcome,
+    write_record,
+)
 from buildsys.core.errors import UserError
 from buildsys.core.locking import locked, sweep_temporaries, write_atomic
 from buildsys.drivers.kernel_sources import sources_cache_root
-from buildsys.drivers.selection import select_all
+from buildsys.drivers.selection import driver_named, select_all
 from buildsys.kernel import kbuild
 from buildsys.kernel.tree import KernelTree, compiler_identity, fingerprint, load_kernel
 from buildsys.probing import batch, config_header
-from buildsys.probing.cache import ProbeCache, digest
-from drivers.catalog import by_name
+from buildsys.probing.cache import ProbeCache, answer_fields, digest
+from drivers.catalog import DRIVER_PROBES
 from kernel_probes import AnyProbe, all_probes
 from kernel_probes.record import Define, ExportedSymbol, Probe, SourceGrep, define, have
 from kernel_probes.warnings import DISABLED_WARNINGS
@@ -35,7 +41,7 @@ def build_dir_for(options: Options, kernel: KernelTree) -> Path:
     return Path(options.build_dir or Path("build") / kernel.release).resolve()
 
 
-def configure(options: Options, progress: batch.Progress | None = None) -> Configuration:
+def configure(options: Options, progress: batch.Progress | None = None) -> ConfigureRecord:
     started = time.monotonic()
     kernel = load_kernel(Path(options.kernel_dir) if options.kernel_dir else default_kernel_dir())
     build_dir = build_dir_for(options, kernel)
@@ -46,23 +52,23 @@ def configure(options: Options, progress: batch.Progress | None = None) -> Confi
          "set NETMAP_BUILD_SOURCES_CACHE elsewhere")])
     with locked(build_dir / ".configure.lock"):
         locked_at = time.monotonic_ns()
-        sweep_temporaries(build_dir, ["netmap_linux_config.h", "configure.json", "options.json"])
+        sweep_temporaries(build_dir, [HEADER, FILE, "options.json"])
         netmap, _ = netmap_sources.prepare(options.netmap_src or os.environ.get("NETMAP_SRC", ""),
                                     build_dir)
         selection = select_all(options, kernel, netmap, build_dir / "logs")
-        config = Configuration(kernel, options, build_dir, selection)
+        config = Configuration(kernel, options, build_dir, selection, fingerprint(kernel))
         if selection.kernel_sources and selection.kernel_sources.warning:
             config.notes.append(selection.kernel_sources.warning)
         config.outcomes = _answer_probes(config, progress)
-        config.header_changed = config_header.write(
-            build_dir / "netmap_linux_config.h", header_defines(config))
+        config.header_changed = config_header.write(build_dir / HEADER, header_defines(config))
         options.build_dir = str(build_dir)
         options.record(build_dir)
         config.seconds = time.monotonic() - started
-        write_outputs(config)
+        found = config.freeze()
+        write_record(found)
         _log_run(build_dir, locked_at)
     write_atomic(LAST_POINTER, str(build_dir) + "\n")
-    return config
+    return found
 
 
 def _log_run(build_dir: Path, locked_at: int) -> None:
@@ -75,11 +81,11 @@ def _log_run(build_dir: Path, locked_at: int) -> None:
 
 
 def _answer_probes(config: Configuration, progress: batch.Progress | None) -> list[ProbeOutcome]:
-    records = all_probes(config.selection.probe_drivers)
+    records = all_probes(DRIVER_PROBES[name] for name in config.selection.probe_drivers)
     work = config.build_dir / "probes"
     binary, version = compiler_identity(config.kernel.compiler,
                                         config.build_dir / "logs" / "compiler.log")
-    cache = ProbeCache({**fingerprint(config.kernel), "compiler_used": f"{binary}\n{version}"})
+    cache = ProbeCache({**config.fingerprint, "compiler_used": f"{binary}\n{version}"})
     if not config.options.no_cache:
         cache.load()
     if cache.problem:
@@ -103,15 +109,15 @@ def _answer_probes(config: Configuration, progress: batch.Progress | None) -> li
             success = answer.success if answer else cache.answers[keys[record.name]]
             chosen = record.on_success if success else record.on_failure
             log = str(answer.log) if answer else ""
-            outcomes.append(ProbeOutcome(record.name, success, answer is None, list(chosen), log))
+            outcomes.append(ProbeOutcome(record.name, success, answer is None, chosen, log))
         else:
             outcomes.append(_non_compile(record, config))
     return outcomes
 
 
 def _probe_key(record: AnyProbe, ccflags: list[str], config: Configuration) -> str:
-    """A probe's cache key: its record, its flags, and the driver sources it includes."""
-    parts: list[object] = [record, ccflags, config.options.kernel_opts]
+    """A probe's cache key: its record but its note, its flags, the driver sources it includes."""
+    parts: list[object] = [answer_fields(record), ccflags, config.options.kernel_opts]
     sources = config.selection.kernel_sources
     if record.driver and sources:
         parts += [sources.origin, str(sources.version)]
@@ -122,9 +128,8 @@ def _probe_sources(config: Configuration) -> dict[str, Path]:
     """Pristine driver sources the driver probes include, by their path in the probe dir."""
     copies = {}
     for name, parent in config.selection.driver_sources.items():
-        driver = by_name(name)
-        assert driver is not None
-        copies[driver.tree_name] = parent / driver.tree_name
+        tree_name = driver_named(name).tree_name
+        copies[tree_name] = parent / tree_name
     return copies
 
 
@@ -140,19 +145,13 @@ def _accepted_warnings(config: Configuration, cache: ProbeCache) -> list[str]:
 
 def _non_compile(record: ExportedSymbol | SourceGrep, config: Configuration) -> ProbeOutcome:
     if isinstance(record, ExportedSymbol):
-        success = record.symbol in exported_symbols(config.kernel.path / "Module.symvers")
+        success = record.symbol in kbuild.symvers_exports(config.kernel.path / "Module.symvers")
     else:
         source = config.selection.driver_sources.get(record.driver or "")
         text = (source / record.path).read_text(errors="replace") if source else ""
         success = re.search(rf"\b{re.escape(record.word)}\b", text) is not None
-    chosen = list(record.on_success) if success else []
+    chosen = record.on_success if success else ()
     return ProbeOutcome(record.name, success, False, chosen)
-
-
-def exported_symbols(symvers: Path) -> set[str]:
-    if not symvers.is_file():
-        return set()
-    return {line.split("\t")[1] for line in symvers.read_text().splitlines() if "\t" in line}
 
 
 def header_defines(config: Configuration) -> list[Define]:

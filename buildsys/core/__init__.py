@@ -1,1 +1,1 @@
-"""Shared ground: errors for people, the one command runner, locks and atomic writes, safe untar."""
+"""Shared ground: errors for people, the one command runner, locks, atomic writes, safe untar."""

@@ -1,4 +1,4 @@
-"""File locks and atomic writes: a configure cut off leaves nothing half-written."""
+"""File locks, atomic writes and staged dirs: a run cut off leaves nothing half-written."""
 
 from __future__ import annotations
 
@@ -63,11 +63,17 @@ def staged_dir(target: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    replace_dir(staging, target)
+
+
+def replace_dir(finished: Path, target: Path) -> None:
+    """Put the dir ``finished`` (beside ``target``) where ``target`` is, the old one
+    moved aside first and removed after: there is always a whole ``target``, or none."""
     old = target.with_name(f".{target.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         target.rename(old)
-    staging.rename(target)
+    finished.rename(target)
     shutil.rmtree(old, ignore_errors=True)
 
 

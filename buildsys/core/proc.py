@@ -1,12 +1,16 @@
 """The one way this project runs a command.
 
 argv lists only, stdin closed, ``LC_ALL=C`` so messages parse the same
-everywhere, output kept in a log file in the build dir.
+everywhere, output kept in a log file in the build dir.  A log is appended to,
+each command under a line with its argv and the time, so that the commands of
+one step can share it; a step whose log tells only its latest run starts it
+with `fresh_log`.
 """
 
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import threading
 import time
@@ -47,14 +51,14 @@ def run(
     on_line: Callable[[str], object] | None = None,
     guard: Guard | None = None,
 ) -> Result:
-    """Run ``argv``; output (stdout and stderr merged) goes to ``log``.
+    """Run ``argv``; output (stdout and stderr merged) is appended to ``log``.
 
     ``on_line`` sees each line as it comes (for progress displays); a true
     return value kills the command.  ``guard`` kills it when it runs too long.
     """
     log.parent.mkdir(parents=True, exist_ok=True)
     lines: list[str] = []
-    with log.open("w") as log_file, subprocess.Popen(
+    with log.open("a") as log_file, subprocess.Popen(
         argv,
         cwd=cwd,
         env=command_env(env),
@@ -64,7 +68,7 @@ def run(
         text=True,
         errors="replace",
     ) as child:
-        log_file.write(f"$ {' '.join(argv)}\n")
+        log_file.write(f"[{time.strftime('%Y-%m-%d %H:%M:%S')}] $ {shlex.join(argv)}\n")
         watcher = guard.watch(child) if guard else None
         _stream(child, log_file, lines, on_line)
         if watcher:
@@ -73,6 +77,13 @@ def run(
     if check and child.returncode != 0:
         raise CommandFailed(argv, child.returncode, str(log))
     return Result(child.returncode, output, log, guard.fired if guard else "")
+
+
+def fresh_log(log: Path) -> Path:
+    """``log``, emptied: for a step whose log should hold its latest run only."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text("")
+    return log
 
 
 def _stream(child: subprocess.Popen[str], log_file: TextIO, lines: list[str],

@@ -12,8 +12,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -21,10 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from buildsys.core.errors import ToolError, UserError
+from buildsys.core.locking import staged_dir
 from buildsys.core.proc import Result, run
 from buildsys.debian.kernel_packages import KernelPackages
 from buildsys.debian.private_apt import PrivateApt
-from buildsys.kernel.tree import compiler_identity, read_release
+from buildsys.kernel import kbuild
+from buildsys.kernel.tree import compiler_identity, config_lines, read_release
 
 HOST_CC = "gcc"  # kbuild's default CC: the compiler the tree and the modules are built with
 # LOCALVERSION set (even empty) keeps setlocalversion from appending "+" in a git checkout
@@ -79,10 +79,8 @@ class Job:
 def build_entry(entry: Path, apt: PrivateApt, packages: KernelPackages, compiler: HostCompiler,
                 origin: dict[str, str], *, say: Callable[[str], object]) -> None:
     """Make ``entry`` whole or not at all (a failed or cut-off run leaves no entry)."""
-    staging = entry.with_name(f".{entry.name}.staging")
-    shutil.rmtree(staging, ignore_errors=True)
-    job = Job(staging, entry, entry.parent / "logs" / entry.name, packages, say)
-    try:
+    with staged_dir(entry) as staging:
+        job = Job(staging, entry, entry.parent / "logs" / entry.name, packages, say)
         download_and_unpack(job, apt)
         tarball = unpack_source(job)
         configure_tree(job)
@@ -92,11 +90,6 @@ def build_entry(entry: Path, apt: PrivateApt, packages: KernelPackages, compiler
             shutil.rmtree(staging / scratch)
         metadata = describe(job, compiler, origin, tarball.name)
         (staging / "tree.json").write_text(json.dumps(metadata, indent=2) + "\n")
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    shutil.rmtree(entry, ignore_errors=True)
-    staging.rename(entry)
 
 
 def download_and_unpack(job: Job, apt: PrivateApt) -> None:
@@ -151,7 +144,7 @@ def configure_tree(job: Job) -> None:
 
 def modules_prepare(job: Job) -> None:
     with job.timed("modules_prepare", "make modules_prepare (15-40 s)"):
-        make(job, f"-j{os.cpu_count() or 1}", "modules_prepare")
+        make(job, f"-j{kbuild.jobs()}", "modules_prepare")
     if job.abi_name:
         name_release(job.build, job.packages.release)
     check_release(read_release(job.build), job.packages.release, job.build)
@@ -240,15 +233,6 @@ def check_release(reported: str, expected: str, tree: Path) -> None:
 
 def config_changes(before: str, after: str) -> list[dict[str, str | None]]:
     """The ``.config`` lines ``make olddefconfig`` changed: symbol, line before, line after."""
-    old, new = _config_lines(before), _config_lines(after)
+    old, new = config_lines(before), config_lines(after)
     return [{"symbol": symbol, "before": old.get(symbol), "after": new.get(symbol)}
             for symbol in sorted(old.keys() | new.keys()) if old.get(symbol) != new.get(symbol)]
-
-
-def _config_lines(text: str) -> dict[str, str]:
-    lines = {}
-    for line in text.splitlines():
-        match = re.match(r"(CONFIG_\w+)=|# (CONFIG_\w+) is not set$", line)
-        if match:
-            lines[match.group(1) or match.group(2)] = line
-    return lines

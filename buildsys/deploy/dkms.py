@@ -16,7 +16,8 @@ from pathlib import Path
 from buildsys import __version__
 from buildsys.configure.context import BuildContext
 from buildsys.core.locking import staged_dir
-from drivers.catalog import by_name
+from buildsys.drivers.kernel_sources import DEBIAN_TARBALL
+from buildsys.drivers.selection import driver_named
 
 REPO = Path(__file__).resolve().parents[2]
 PACKAGES = ("buildsys", "kernel_probes", "drivers", "apps")
@@ -24,13 +25,9 @@ PACKAGES = ("buildsys", "kernel_probes", "drivers", "apps")
 
 def module_entries(context: BuildContext) -> tuple[list[str], list[tuple[str, str]]]:
     """Selected drivers, and (module, location) of every driver module, for dkms.conf."""
-    drivers, modules = [], []
-    plans = context.configuration.get("driver_builds") or {}
-    assert isinstance(plans, dict)
-    for name in plans:
-        driver = by_name(name)
-        assert driver is not None
-        drivers.append(name)
+    drivers, modules = context.configuration.driver_names, []
+    for name in drivers:
+        driver = driver_named(name)
         where = f"out/drivers/{name}/" + ("" if driver.source_file else f"{driver.tree_name}/")
         modules += [(module, where) for module in driver.modules]
     return drivers, modules
@@ -46,9 +43,11 @@ def dkms_conf(context: BuildContext) -> str:
              f'BUILT_MODULE_NAME[0]="{name}"', 'BUILT_MODULE_LOCATION[0]="out/modules/netmap/"',
              'DEST_MODULE_LOCATION[0]="/updates/dkms"']
     if modules:
+        # dkms_build.py's rule (kernel_sources.release_series), in shell
+        tarball = DEBIAN_TARBALL.format(series="${_series}")
         lines += ["# patched drivers: only where the kernel's own sources are installed",
                   '_series="$(echo "$kernelver" | cut -d. -f1-2 | cut -d- -f1)"',
-                  'if [ -f "/usr/src/linux-source-${_series}.tar.xz" ]; then']
+                  f'if [ -f "{tarball}" ]; then']
         for index, (module, where) in enumerate(modules, start=1):
             lines += [f'  BUILT_MODULE_NAME[{index}]="{module}"',
                       f'  BUILT_MODULE_LOCATION[{index}]="{where}"',

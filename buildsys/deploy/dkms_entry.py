@@ -21,6 +21,11 @@ from buildsys.build import steps  # noqa: E402
 from buildsys.cli.options import Options  # noqa: E402
 from buildsys.configure.run import configure  # noqa: E402
 from buildsys.core.errors import NetmapBuildError  # noqa: E402
+from buildsys.drivers.kernel_sources import (  # noqa: E402
+    debian_tarball,
+    release_series,
+    source_package,
+)
 
 
 def main(release: str, kernel_dir: str) -> int:
@@ -30,9 +35,9 @@ def main(release: str, kernel_dir: str) -> int:
     os.environ.setdefault("NETMAP_BUILD_SOURCES_CACHE", str(out / "kernel-sources"))
     print(f"netmap dkms: Python {sys.version.split()[0]} ({sys.executable})")
     drivers = (HERE / "drivers.txt").read_text().split()
-    series = ".".join(release.split(".")[:2]).split("-")[0]
-    if drivers and not Path(f"/usr/src/linux-source-{series}.tar.xz").is_file():
-        print(f"netmap dkms: linux-source-{series} is not installed: building netmap.ko "
+    series = release_series(release)
+    if drivers and not debian_tarball(series).is_file():
+        print(f"netmap dkms: {source_package(series)} is not installed: building netmap.ko "
               f"without the patched drivers ({' '.join(drivers)})")
         drivers = []
     # named: a listed driver that cannot be built fails the build (dkms.conf lists it)
@@ -40,9 +45,9 @@ def main(release: str, kernel_dir: str) -> int:
                       build_dir=str(out), drivers=drivers, drivers_named=True, apps=[],
                       utils=False)
     try:
-        config = configure(options)
+        found = configure(options)
         steps.netmap_step(out)
-        for name in config.selection.probe_drivers:
+        for name in found.driver_names:
             if not steps.driver_step(out, name):
                 return 1
     except NetmapBuildError as error:

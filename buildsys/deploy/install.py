@@ -19,8 +19,8 @@ from buildsys.build import build_report
 from buildsys.configure.context import BuildContext
 from buildsys.core import proc
 from buildsys.core.errors import UserError
+from buildsys.core.files import file_digest
 from buildsys.core.locking import write_atomic
-from buildsys.kernel.tree import file_digest
 
 MANIFEST = "install-manifest.json"
 USER_HEADERS = {"sys/net/netmap.h": "net", "sys/net/netmap_user.h": "net",
@@ -54,8 +54,7 @@ def targets(context: BuildContext, destdir: str, mod_path: str, prefix: str) -> 
 
 
 def plan(context: BuildContext, where: Targets) -> list[Item]:
-    release = context.configuration["kernel"]["release"]  # type: ignore[index]
-    updates = where.mod_path / "lib/modules" / release / "updates"
+    updates = where.mod_path / "lib/modules" / context.configuration.kernel.release / "updates"
     items = [Item(str(module), str(updates / module.name), 0o644)
              for module in build_report.built_modules(context.build_dir)]
     items += _userspace(context, where)
@@ -161,7 +160,7 @@ def _missing_dirs(items: list[Item]) -> set[str]:
 
 
 def _module_index(context: BuildContext, mod_path: Path) -> list[str]:
-    release = str(context.configuration["kernel"]["release"])  # type: ignore[index]
+    release = context.configuration.kernel.release
     return [str(p) for p in (mod_path / "lib/modules" / release).glob("modules.*")]
 
 
@@ -172,7 +171,7 @@ def _same(item: Item) -> bool:
 
 
 def run_depmod(context: BuildContext, mod_path: Path) -> None:
-    release = str(context.configuration["kernel"]["release"])  # type: ignore[index]
+    release = context.configuration.kernel.release
     if not (mod_path / "lib/modules" / release).is_dir():
         return
     proc.run(["depmod", "-b", str(mod_path), release], context.build_dir / "logs/depmod.log")

@@ -1,9 +1,11 @@
 """``doit load`` / ``doit unload``: swap the in-tree drivers for the netmap ones.
 
-Order (as the seed's README does by hand): unload each in-tree driver we
-replace, load what netmap.ko depends on, insert netmap.ko, then the patched
-drivers; ``/dev/netmap`` must appear.  A failed step rolls back what was done.
-What was done is kept in ``<build-dir>/loaded.json`` so that unload restores it.
+Order (as the README's ``doit load`` section says): unload each in-tree
+driver we replace, load what netmap.ko depends on, insert netmap.ko, then the
+patched drivers; ``/dev/netmap`` must appear.  A failed step rolls back what was
+done.  What was done is kept in ``<build-dir>/loaded.json`` so that unload
+restores it.  Each of load, its rollback and unload logs all its commands, in
+order, in one log of its own (``logs/load.log``, ...).
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ def require_root() -> None:
 def load(context: BuildContext, plan: LoadPlan) -> None:
     require_root()
     done: list[list[str]] = []
-    log = context.build_dir / "logs" / "load.log"
+    log = proc.fresh_log(context.build_dir / "logs" / "load.log")
     try:
         for command in plan.commands:
             proc.run(command, log)
@@ -82,10 +84,11 @@ def load(context: BuildContext, plan: LoadPlan) -> None:
 
 
 def _roll_back(done: list[list[str]], log: Path) -> None:
+    rollback = proc.fresh_log(log.with_name("load-rollback.log"))
     for command in reversed(done):
         undo = _undo(command)
         if undo:
-            proc.run(undo, log.with_name("load-rollback.log"), check=False)
+            proc.run(undo, rollback, check=False)
 
 
 def _undo(command: list[str]) -> list[str] | None:
@@ -107,7 +110,7 @@ def plan_unload(context: BuildContext) -> list[list[str]]:
 
 def unload(context: BuildContext, commands: list[list[str]]) -> None:
     require_root()
-    log = context.build_dir / "logs" / "unload.log"
+    log = proc.fresh_log(context.build_dir / "logs" / "unload.log")
     for command in commands:
         proc.run(command, log)
     (context.build_dir / STATE).unlink()

@@ -9,7 +9,7 @@ the top Makefile are kept, cached per tarball.
 from __future__ import annotations
 
 import os
-import shutil
+import re
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +18,8 @@ from packaging.version import Version
 
 from buildsys.core import untar
 from buildsys.core.errors import UserError, located, machine_fault
-from buildsys.core.locking import locked
-from buildsys.kernel.tree import KernelTree, read_version
+from buildsys.core.locking import locked, staged_dir
+from buildsys.kernel.tree import KernelTree, read_version, version_series
 from buildsys.probing.cache import cache_root, digest
 
 
@@ -37,15 +37,29 @@ def sources_cache_root() -> Path:
     return Path(explicit) if explicit else cache_root() / "kernel-sources"
 
 
-def debian_tarball(kernel: KernelTree) -> Path:
-    major, minor = kernel.version.release[:2]
-    return Path(f"/usr/src/linux-source-{major}.{minor}.tar.xz")
+# Debian's linux-source-X.Y package: the one rule for where the sources are (dkms.conf
+# applies it in shell, with its own X.Y)
+DEBIAN_TARBALL = "/usr/src/linux-source-{series}.tar.xz"
+
+
+def debian_tarball(series: str) -> Path:
+    return Path(DEBIAN_TARBALL.format(series=series))
+
+
+def source_package(series: str) -> str:
+    return f"linux-source-{series}"
+
+
+def release_series(release: str) -> str:
+    """``X.Y`` of a kernel release (``6.1.0-26-amd64``, ``7.3.4+deb13-amd64``)."""
+    match = re.match(r"\d+\.\d+", release)
+    return match.group() if match else release
 
 
 def find_sources(given: str, kernel: KernelTree, folders: list[str],
                  same_series: bool = True) -> KernelSources | None:
     """The sources to copy drivers from, or None when there are none to be had."""
-    path = Path(given) if given else debian_tarball(kernel)
+    path = Path(given) if given else debian_tarball(kernel.series)
     if not path.exists():
         if given:
             raise UserError(f"kernel sources {path} do not exist",
@@ -59,9 +73,9 @@ def find_sources(given: str, kernel: KernelTree, folders: list[str],
 
 
 def check_versions(kernel: KernelTree, version: Version, path: Path) -> str | None:
-    if version.release[:2] != kernel.version.release[:2]:
+    if version_series(version) != kernel.series:
         raise UserError(f"kernel sources {path} are {version}, the kernel is {kernel.version}",
-                        f"install linux-source-{kernel.version.major}.{kernel.version.minor} "
+                        f"install {source_package(kernel.series)} "
                         "or pass --kernel-sources of the same series")
     if version != kernel.version:
         return (f"kernel sources {path} are {version} but the headers are {kernel.version}: "
@@ -92,15 +106,11 @@ def _driver_member(folders: list[str]) -> untar.Select:
 
 
 def _extract(tarball: Path, folders: list[str], target: Path) -> None:
-    partial = target.with_name(target.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
     try:
-        untar.extract(tarball, partial, _driver_member(folders))
+        with staged_dir(target) as staging:
+            untar.extract(tarball, staging, _driver_member(folders))
     except (tarfile.TarError, OSError, EOFError) as error:
-        shutil.rmtree(partial, ignore_errors=True)
         if isinstance(error, OSError) and machine_fault(error):
-            raise located(error, partial) from None
+            raise located(error, target) from None
         raise UserError(f"cannot read kernel sources {tarball} ({error})",
                         "pass --kernel-sources=DIR|TARBALL") from None
-    shutil.rmtree(target, ignore_errors=True)
-    partial.rename(target)

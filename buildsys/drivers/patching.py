@@ -17,6 +17,7 @@ from packaging.version import Version
 
 from buildsys.core import proc
 from buildsys.core.errors import ToolError
+from buildsys.kernel.tree import version_code
 from drivers.record import Driver
 
 _UPSTREAM = re.compile(r"^vanilla--(?P<driver>.+)--(?P<since>[0-9a-f]{5})--(?P<until>[0-9a-f]{5})$")
@@ -29,11 +30,6 @@ class ChosenPatch:
     origin: str  # "ours" or "upstream"
     applies_in: str  # "module" (our patches) or "root" (upstream's: paths carry the folder)
     range_text: str
-
-
-def version_code(version: Version) -> int:
-    major, minor, micro = (*version.release, 0, 0)[:3]
-    return (((major << 8) + minor) << 8) + min(micro, 255)
 
 
 def upstream_ranges(patch_dir: Path, upstream_name: str) -> list[tuple[int, int, Path]]:
@@ -69,12 +65,10 @@ def choose_patch(driver: Driver, version: Version, netmap: Path) -> ChosenPatch 
 
 def apply_patch(patch: ChosenPatch, directory: Path, log: Path, what: str,
                 dry_run: bool = False) -> None:
-    """Apply with no fuzz; on failure name the patch and the failed hunk."""
+    """Apply (rejects thrown away); on failure name the patch and the failed hunk."""
     # ours must apply exactly; upstream's apply as upstream applies them (patch's default
     # fuzz), or we would lose drivers upstream builds
-    fuzz = ["--fuzz=0"] if patch.origin == "ours" else []
-    argv = ["patch", "-p1", "--forward", "--batch", *fuzz, "--no-backup-if-mismatch",
-            "-r", "-", "-d", str(directory), "-i", str(patch.path)]
+    argv = patch_argv(patch.path, directory, fuzz=patch.origin != "ours", rejects=False)
     argv += ["--dry-run"] if dry_run else []
     result = proc.run(argv, log, check=False)
     if result.returncode != 0:
@@ -84,6 +78,15 @@ def apply_patch(patch: ChosenPatch, directory: Path, log: Path, what: str,
         hunk = failed[0].strip() if failed else (lines[-1] if lines else "no output")
         raise ToolError(f"{what}: patch {patch.path.name} does not apply ({hunk})",
                         f"see {log}; a new range may be needed (doit port-driver)")
+
+
+def patch_argv(patch: Path, directory: Path, *, fuzz: bool, rejects: bool) -> list[str]:
+    """``patch`` of a unified diff into ``directory``: never twice (``--forward``), never a
+    question, no ``.orig`` files; with ``fuzz`` patch's default fuzz, else none; with
+    ``rejects`` the ``*.rej`` files kept beside the files (the porting aid's)."""
+    argv = ["patch", "-p1", "--forward", "--batch", *([] if fuzz else ["--fuzz=0"]),
+            "--no-backup-if-mismatch", *([] if rejects else ["-r", "-"])]
+    return [*argv, "-d", str(directory), "-i", str(patch)]
 
 
 def copy_tree(source: Path, destination: Path) -> None:

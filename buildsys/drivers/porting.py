@@ -20,9 +20,9 @@ from buildsys.core import proc
 from buildsys.core.errors import UserError
 from buildsys.core.locking import write_atomic
 from buildsys.drivers.kernel_sources import find_sources
-from buildsys.drivers.patching import copy_tree, pick_upstream, upstream_ranges
-from buildsys.drivers.selection import source_path
-from drivers.catalog import DRIVERS, by_name
+from buildsys.drivers.patching import copy_tree, patch_argv, pick_upstream, upstream_ranges
+from buildsys.drivers.selection import driver_named, source_path
+from drivers.catalog import DRIVERS
 from drivers.record import Driver
 
 
@@ -32,14 +32,6 @@ class PortTree:
     work: Path
     patch: Path | None
     rejects: list[Path]
-
-
-def driver_named(name: str) -> Driver:
-    driver = by_name(name)
-    if driver is None:
-        raise UserError(f"unknown driver {name!r}",
-                        f"valid drivers: {' '.join(d.name for d in DRIVERS)}")
-    return driver
 
 
 def nearest_patch(driver: Driver, version: Version, netmap: Path) -> tuple[Path, str] | None:
@@ -57,16 +49,12 @@ def nearest_patch(driver: Driver, version: Version, netmap: Path) -> tuple[Path,
 
 def _sources(context: BuildContext, given: str) -> tuple[Path, Version]:
     """The sources to port to: ``given`` (DIR|TARBALL), else the configured ones."""
-    if given:
-        found = find_sources(given, context.kernel(), [source_path(d) for d in DRIVERS],
-                             same_series=False)
-        assert found is not None
-        return found.root, found.version
-    sources = context.configuration.get("kernel_sources")
-    if not isinstance(sources, dict):
+    found = (find_sources(given, context.kernel_tree, [source_path(d) for d in DRIVERS],
+                          same_series=False) if given else context.configuration.kernel_sources)
+    if found is None:  # none configured (given ones are there, or find_sources says why)
         raise UserError("the configured build dir has no kernel sources",
                         "pass --kernel-sources=DIR|TARBALL")
-    return Path(sources["root"]), Version(sources["version"])
+    return found.root, found.version
 
 
 def port_driver(context: BuildContext, name: str, kernel_sources: str = "") -> PortTree:
@@ -83,9 +71,8 @@ def port_driver(context: BuildContext, name: str, kernel_sources: str = "") -> P
         return PortTree(base / "pristine", base / "work", None, [])
     patch, applies_in = found
     where = driver.patch_dir(base / "work", applies_in)
-    argv = ["patch", "-p1", "--forward", "--batch", "--fuzz=0", "--no-backup-if-mismatch",
-            "-d", str(where), "-i", str(patch)]
-    proc.run(argv, context.build_dir / "logs" / f"port-{driver.name}.log", check=False)
+    proc.run(patch_argv(patch, where, fuzz=False, rejects=True),
+             proc.fresh_log(context.build_dir / "logs" / f"port-{driver.name}.log"), check=False)
     rejects = sorted((base / "work").rglob("*.rej"))
     return PortTree(base / "pristine", base / "work", patch, rejects)
 
@@ -102,7 +89,7 @@ def save_patch(context: BuildContext, name: str, since: str, until: str | None) 
     directory = driver.patch_dir(base / "work", "module")
     relative = directory.relative_to(base / "work")
     diff = _diff(base / "pristine" / relative, directory,
-                 context.build_dir / "logs" / f"save-patch-{driver.name}.log")
+                 proc.fresh_log(context.build_dir / "logs" / f"save-patch-{driver.name}.log"))
     if not diff:
         raise UserError(f"{directory} does not differ from the pristine sources",
                         "edit the work tree first")

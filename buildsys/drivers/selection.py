@@ -8,11 +8,12 @@ from pathlib import Path
 
 from apps import APPS
 from buildsys.cli.options import Options
+from buildsys.core import proc
 from buildsys.core.errors import ToolError, UserError
-from buildsys.drivers.kernel_sources import KernelSources, find_sources
+from buildsys.drivers.kernel_sources import KernelSources, find_sources, source_package
 from buildsys.drivers.patching import ChosenPatch, apply_patch, choose_patch
 from buildsys.kernel.tree import KernelTree
-from drivers.catalog import DRIVERS
+from drivers.catalog import DRIVERS, by_name
 from drivers.record import Driver
 
 
@@ -55,6 +56,15 @@ def select_all(options: Options, kernel: KernelTree, netmap: Path, log_dir: Path
     return selection
 
 
+def driver_named(name: str) -> Driver:
+    """The catalog's driver of that name (ours or upstream's), or a UserError listing them."""
+    driver = by_name(name)
+    if driver is None:
+        raise UserError(f"unknown driver {name!r}",
+                        f"valid drivers: {' '.join(d.name for d in DRIVERS)}")
+    return driver
+
+
 def source_path(driver: Driver) -> str:
     """The driver's path in the kernel sources (its folder, or its one file)."""
     return f"{driver.folder}/{driver.source_file}" if driver.source_file else driver.folder
@@ -77,9 +87,9 @@ class _Chooser:
             return Choice(driver.name, False, f"{driver.kconfig} {why} in the kernel's .config")
         sources = self.selection.kernel_sources
         if sources is None:
-            major, minor = self.kernel.version.release[:2]
-            return Choice(driver.name, False, f"no kernel sources (install linux-source-{major}."
-                          f"{minor} or pass --kernel-sources=DIR|TARBALL)")
+            return Choice(driver.name, False, f"no kernel sources (install "
+                          f"{source_package(self.kernel.series)} or pass "
+                          "--kernel-sources=DIR|TARBALL)")
         if not (sources.root / source_path(driver)).exists():
             return Choice(driver.name, False, f"{source_path(driver)} is not in {sources.origin}")
         patch = choose_patch(driver, sources.version, self.netmap)
@@ -95,7 +105,7 @@ def _dry_run(driver: Driver, patch: ChosenPatch, sources: KernelSources, log_dir
     where = driver.patch_dir(parent, patch.applies_in)
     label = f"{patch.origin} {patch.path.name} {patch.range_text}".rstrip()
     try:
-        apply_patch(patch, where, log_dir / f"patch-{driver.name}-check.log",
+        apply_patch(patch, where, proc.fresh_log(log_dir / f"patch-{driver.name}-check.log"),
                     f"{driver.name} on {sources.version}", dry_run=True)
     except ToolError as error:
         return Choice(driver.name, False, error.message, label)

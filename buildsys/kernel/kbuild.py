@@ -1,4 +1,5 @@
-"""Compile a set of objects through the target kernel's own kbuild."""
+"""The target kernel's own kbuild: its make command line, what it says when it fails,
+the ``Module.symvers`` it writes, and the probes' compile of a set of objects."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from buildsys.core import proc
-from buildsys.core.errors import UserError
+from buildsys.core.errors import ToolError, UserError
 from buildsys.kernel.tree import KernelTree
 
 _COMPILING = re.compile(r"^\s+CC \[M\]\s+(?P<object>\S+)\.o\s*$")
 # make splits words at blanks and reads these as its own syntax in kbuild's variables
 # (M=, -I flags, $(call ...) arguments): a path holding one makes every compile fail
 _MAKE_UNSAFE = re.compile(r"[\s:#$%=,;\\'\"`*?()<>|&]")
+_COMPILER_ERROR = re.compile(r": (fatal )?error: |ERROR: |undefined reference")
+_MAKE_ERROR = re.compile(r"\*\*\* .*Error \d+")
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -35,6 +38,43 @@ def jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def make_argv(kernel: KernelTree, directory: Path, kernel_opts: list[str], targets: list[str],
+              *, flags: tuple[str, ...] = ()) -> list[str]:
+    """``make`` of the external module in ``directory`` through the kernel's kbuild;
+    ``flags`` are make's options and variables, ``kernel_opts`` the user's."""
+    return ["make", "-C", str(kernel.path), f"M={directory}", *flags, f"-j{jobs()}",
+            *kernel_opts, *targets]
+
+
+def make_modules(kernel: KernelTree, directory: Path, kernel_opts: list[str], log: Path,
+                 *, flags: tuple[str, ...] = ()) -> proc.Result:
+    """``make modules`` in ``directory`` (its log emptied first); see `failure`."""
+    argv = make_argv(kernel, directory, kernel_opts, ["modules"], flags=flags)
+    return proc.run(argv, proc.fresh_log(log), cwd=directory, check=False)
+
+
+def failure(what: str, result: proc.Result) -> ToolError:
+    """A failed make of ``what``, told by its first errors, not by a wall of output."""
+    return ToolError(f"{what} failed to build:\n{first_errors(result.output)}",
+                     f"full log: {result.log}")
+
+
+def first_errors(output: str, count: int = 6) -> str:
+    """The first compiler error lines, else make's, else the last lines."""
+    lines = output.splitlines()
+    errors = [line for line in lines if _COMPILER_ERROR.search(line)]
+    errors = errors or [line for line in lines if _MAKE_ERROR.search(line)]
+    return "\n".join(errors[:count] or lines[-count:])
+
+
+def symvers_exports(symvers: Path) -> set[str]:
+    """The symbols a ``Module.symvers`` lists (a kernel's, or a module build's): the
+    second of its tab-separated fields (``CRC SYMBOL MODULE KIND NAMESPACE``)."""
+    if not symvers.is_file():
+        return set()
+    return {line.split("\t")[1] for line in symvers.read_text().splitlines() if "\t" in line}
+
+
 def write_kbuild(directory: Path, objects: list[str], cflags: dict[str, tuple[str, ...]],
                  ccflags: list[str]) -> None:
     lines = [f"obj-m := {' '.join(o + '.o' for o in objects)}"]
@@ -50,8 +90,8 @@ def compile_objects(kernel: KernelTree, directory: Path, objects: list[str],
 
     ``on_object`` is told each object whose compile has finished.
     """
-    argv = ["make", "-C", str(kernel.path), f"M={directory}", "-k", "-O", f"-j{jobs()}"]
-    argv += kernel_opts + [f"{name}.o" for name in objects]
+    argv = make_argv(kernel, directory, kernel_opts, [f"{name}.o" for name in objects],
+                     flags=("-k", "-O"))
 
     def watch(line: str) -> None:
         match = _COMPILING.match(line)

@@ -19,6 +19,7 @@ from packaging.version import Version
 
 from buildsys.core import proc
 from buildsys.core.errors import UserError
+from buildsys.core.files import file_digest
 
 HEADERS_PACKAGE_HINT = "install linux-headers-amd64 (or linux-headers-$(uname -r))"
 
@@ -37,15 +38,27 @@ class KernelTree:
         return self.config.get(symbol)
 
     @property
-    def version_code(self) -> str:
-        """Upstream's hex ``MMMmm`` code of the version (sublevel capped at 255)."""
-        major, minor, micro = (*self.version.release, 0, 0)[:3]
-        return _hex_code(major, minor, micro)
+    def series(self) -> str:
+        return version_series(self.version)
 
 
-def _hex_code(major: int, minor: int, micro: int) -> str:
-    # as upstream: LINUX_VERSION_CODE printed as "%03x%02x" of (code/256, code%256)
-    return f"{(major << 8) + minor:03x}{min(micro, 255):02x}"
+def version_code(version: Version) -> int:
+    """``KERNEL_VERSION(major, minor, sublevel)``, as ``LINUX_VERSION_CODE`` holds it, the
+    sublevel capped at 255 as kbuild caps it (4.9.256 would have run into the minor)."""
+    major, minor, micro = (*version.release, 0, 0)[:3]
+    return (((major << 8) + minor) << 8) + min(micro, 255)
+
+
+def hex_version_code(version: Version) -> str:
+    """Upstream's ``MMMmm`` spelling of the code (``60c03`` is 6.12.3), as its configure
+    prints it ("%03x%02x") and its ``final-patches`` names carry it."""
+    return f"{version_code(version):05x}"
+
+
+def version_series(version: Version) -> str:
+    """``X.Y``, the series: Debian names its ``linux-source-X.Y`` packages by it."""
+    major, minor = (*version.release, 0)[:2]
+    return f"{major}.{minor}"
 
 
 def installed_header_trees() -> list[str]:
@@ -95,12 +108,21 @@ def _check_is_tree(path: Path) -> None:
 
 
 def read_config(config_file: Path) -> dict[str, str]:
-    config: dict[str, str] = {}
-    for line in config_file.read_text(errors="replace").splitlines():
-        if line.startswith("CONFIG_") and "=" in line:
-            name, _, value = line.partition("=")
-            config[name] = value
-    return config
+    """The symbols a ``.config`` sets, with their values (``y``, ``m``, ``"text"``...)."""
+    lines = config_lines(config_file.read_text(errors="replace"))
+    return {symbol: line.partition("=")[2] for symbol, line in lines.items()
+            if not line.startswith("#")}
+
+
+def config_lines(text: str) -> dict[str, str]:
+    """Each symbol of a ``.config`` and its line: ``CONFIG_X=value`` or, for a symbol
+    left out, ``# CONFIG_X is not set``."""
+    lines = {}
+    for line in text.splitlines():
+        match = re.match(r"(CONFIG_\w+)=|# (CONFIG_\w+) is not set$", line)
+        if match:
+            lines[match.group(1) or match.group(2)] = line
+    return lines
 
 
 def read_release(path: Path) -> str:
@@ -147,15 +169,6 @@ def _compiler_command(version_text: str, path: Path) -> str:
             f"{compiler.removeprefix('x86_64-linux-gnu-')})",
         )
     return compiler
-
-
-def file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    if path.is_file():
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    return digest.hexdigest()
 
 
 def compiler_identity(command: str, log: Path, *, check: bool = False) -> tuple[str, str]:

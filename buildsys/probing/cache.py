@@ -3,7 +3,9 @@
 One file per kernel fingerprint (release, ``.config``, ``Module.symvers``,
 generated headers, compiler).  Inside it each answer is keyed by a digest of
 the probe record and the flags it was compiled with, so a changed probe
-reruns alone and a different kernel at the same path reuses nothing.
+reruns alone and a different kernel at the same path reuses nothing.  The
+record's documentation (its ``note``) is left out of the key: editing a
+comment reruns nothing.
 """
 
 from __future__ import annotations
@@ -27,6 +29,17 @@ def cache_root() -> Path:
         return Path(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "netmap-build"
+
+
+# record fields that only document a probe: they change no answer
+DOCUMENTATION_FIELDS = frozenset({"note"})
+
+
+def answer_fields(record: object) -> dict[str, object]:
+    """A probe record's fields that decide its answer: all but its documentation."""
+    assert is_dataclass(record) and not isinstance(record, type)
+    return {name: value for name, value in asdict(record).items()
+            if name not in DOCUMENTATION_FIELDS}
 
 
 def digest(value: object) -> str:

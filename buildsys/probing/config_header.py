@@ -1,8 +1,9 @@
 """Write ``netmap_linux_config.h`` from the probe answers.
 
-The macros come in upstream's order (it writes them in reverse probe order,
-so where two probes define the same macro the earlier probe's value is the
-one in force), followed by the non-compile answers.
+The macros come in reverse probe order, as upstream writes them (so where two
+probes define the same macro the earlier probe's value is the one in force; such
+probes sit in one area file, in upstream's relative order), followed by the
+non-compile answers.
 """
 
 from __future__ import annotations

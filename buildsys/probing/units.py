@@ -3,11 +3,16 @@
 Nearly all of a probe's cost is parsing kernel headers, and most probes
 include the same few.  Probes whose snippets include exactly the same
 headers (and need the same flags) are compiled as one unit: the headers
-once, then each probe's body.  Each probe stays independent: names that two
+once, then each probe's body.  A driver probe's ``#include "realtek/r8169_main.c"``
+counts as one of those headers, so the probes of one driver that include the
+same source share a unit too.  Each probe stays independent: names that two
 bodies both declare are renamed apart, a body that uses a name another body
 declares is compiled alone, and errors are attributed to a body by line.
-Probes that are not plain snippets (driver sources, pragmas, macros) are
-compiled alone, exactly as upstream does.
+A snippet with any other preprocessor line (``#define``, ``#if``, a pragma,
+an include after code) is compiled alone, laid out as upstream's
+``add_named_test`` writes it (three boilerplate includes, the snippet,
+``MODULE_LICENSE``), as is any probe whose merged answer was unsure
+(``batch`` retries it alone).
 """
 
 from __future__ import annotations
@@ -50,7 +55,7 @@ class Unit:
 
 
 def standalone_unit(name: str, probe: Probe) -> Unit:
-    """A probe alone in its unit, with upstream's exact text."""
+    """A probe alone in its unit, laid out as upstream's ``add_named_test`` writes it."""
     head = "".join(f"#include {header}\n" for header in BOILERPLATE)
     body = probe.code.rstrip("\n") + "\n"
     first = head.count("\n") + 1

@@ -46,9 +46,7 @@ def selected(names: tuple[str, ...]) -> list[Scenario]:
 
 
 def prepare(context: BuildContext, options: VmOptions, say: Callable[[str], None]) -> Target:
-    kernel = context.configuration["kernel"]
-    assert isinstance(kernel, dict)
-    release = str(kernel["release"])
+    release = context.configuration.kernel.release
     image = qemu.kernel_image(release, options.kernel_image)
     qemu.check_release(image, release)
     in_tree = kmods.InTree(kmods.modules_dir(release, options.modules_dir))
@@ -74,8 +72,7 @@ def _netmap_module(context: BuildContext) -> Path:
 def _driver_modules(context: BuildContext) -> dict[str, list[Path]]:
     built = set(build_report.built_modules(context.build_dir))
     found: dict[str, list[Path]] = {}
-    plans = context.configuration.get("driver_builds") or {}
-    assert isinstance(plans, dict)
+    plans = context.configuration.driver_names
     for name in plans:
         driver = by_name(str(name))
         paths = module_paths(context, driver) if driver else []

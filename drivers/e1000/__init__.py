@@ -14,6 +14,4 @@ DRIVER = Driver(
     upstream_patches="e1000",
     # rxsync's import loop had no bound: it could circle the ring for ever (NOTES.md)
     glue_patches=("if_e1000_netmap.h.diff",),
-    note="Intel PRO/1000 (QEMU's default NIC)",
-    replaces=("e1000",),
 )

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from drivers.e1000e.probes import PROBES
 from drivers.record import Driver
 
 DRIVER = Driver(
@@ -12,6 +13,5 @@ DRIVER = Driver(
     upstream_name="e1000e",
     home=Path(__file__).parent,
     upstream_patches="e1000e",
-    note="Intel PRO/1000 PCIe",
-    replaces=("e1000e",),
+    probes=PROBES,
 )

@@ -13,6 +13,4 @@ DRIVER = Driver(
     home=Path(__file__).parent,
     source_file="forcedeth.c",
     upstream_patches="forcedeth.c",
-    note="NVIDIA nForce ethernet",
-    replaces=("forcedeth",),
 )

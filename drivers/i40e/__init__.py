@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from drivers.i40e.probes import PROBES
 from drivers.record import Driver
 
 DRIVER = Driver(
@@ -12,6 +13,5 @@ DRIVER = Driver(
     upstream_name="i40e",
     home=Path(__file__).parent,
     upstream_patches="i40e",
-    note="Intel XL710 40G",
-    replaces=("i40e",),
+    probes=PROBES,
 )

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from drivers.ice.probes import PROBES
 from drivers.record import Driver
 
 DRIVER = Driver(
@@ -12,6 +13,5 @@ DRIVER = Driver(
     upstream_name="ice",
     home=Path(__file__).parent,
     upstream_patches="ice",
-    note="Intel E810 100G",
-    replaces=("ice",),
+    probes=PROBES,
 )

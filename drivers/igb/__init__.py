@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from drivers.igb.probes import PROBES
 from drivers.record import Driver
 
 DRIVER = Driver(
@@ -12,6 +13,5 @@ DRIVER = Driver(
     upstream_name="igb",
     home=Path(__file__).parent,
     upstream_patches="igb",
-    note="Intel 82575/82576/I350 gigabit",
-    replaces=("igb",),
+    probes=PROBES,
 )

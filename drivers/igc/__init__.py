@@ -12,6 +12,4 @@ DRIVER = Driver(
     upstream_name="igc",
     home=Path(__file__).parent,
     upstream_patches="igc",
-    note="Intel I225/I226 2.5G",
-    replaces=("igc",),
 )

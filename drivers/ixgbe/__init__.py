@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from drivers.ixgbe.probes import PROBES
 from drivers.record import Driver
 
 DRIVER = Driver(
@@ -12,6 +13,5 @@ DRIVER = Driver(
     upstream_name="ixgbe",
     home=Path(__file__).parent,
     upstream_patches="ixgbe",
-    note="Intel 82599/X540/X550 10G",
-    replaces=("ixgbe",),
+    probes=PROBES,
 )

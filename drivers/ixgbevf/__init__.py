@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from drivers.ixgbevf.probes import PROBES
 from drivers.record import Driver
 
 DRIVER = Driver(
@@ -12,6 +13,5 @@ DRIVER = Driver(
     upstream_name="ixgbevf",
     home=Path(__file__).parent,
     upstream_patches="ixgbevf",
-    note="Intel 10G virtual function",
-    replaces=("ixgbevf",),
+    probes=PROBES,
 )

@@ -1,7 +1,9 @@
-"""The realtek driver: r8169.ko with netmap hooks, from our own patches and glue."""
+"""The realtek driver (Realtek RTL8169/8168/8125): r8169.ko with netmap hooks, from our own
+patches and glue. Only r8169.ko: the kernel folder also holds 8139cp, 8139too and atp."""
 
 from pathlib import Path
 
+from drivers.realtek.probes import PROBES
 from drivers.record import Driver, Patch
 
 DRIVER = Driver(
@@ -20,6 +22,5 @@ DRIVER = Driver(
         Patch("patches/r8169_main-6.12.diff", since="6.9", until="7.4"),
     ),
     glue=("if_re_netmap_linux.h",),
-    note="Realtek RTL8169/8168/8125: r8169.ko only (the folder also holds 8139cp, 8139too, atp)",
-    replaces=("r8169",),
+    probes=PROBES,
 )

@@ -12,6 +12,4 @@ DRIVER = Driver(
     upstream_name="stmmac",
     home=Path(__file__).parent,
     upstream_patches="stmmac",
-    note="STMicro Ethernet (upstream patches stop at 4.12)",
-    replaces=("stmmac",),
 )

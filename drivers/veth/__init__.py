@@ -13,6 +13,4 @@ DRIVER = Driver(
     home=Path(__file__).parent,
     source_file="veth.c",
     upstream_patches="veth.c",
-    note="virtual ethernet pairs",
-    replaces=("veth",),
 )

@@ -1,8 +1,10 @@
-"""The virtio_net driver: the kernel's own virtio_net.c (upstream downloads a v4.9 one)."""
+"""The virtio_net driver (virtio network device): the kernel's own virtio_net.c, never a
+download (upstream downloads a v4.9 one)."""
 
 from pathlib import Path
 
 from drivers.record import Driver, Patch
+from drivers.virtio_net.probes import PROBES
 
 DRIVER = Driver(
     name="virtio_net",
@@ -26,10 +28,12 @@ DRIVER = Driver(
         Patch("patches/virtio_net-6.1.diff", since="6.1.178", until="6.2"),
         # from upstream's 60c00--60f00 (which applies to 6.12.y only with fuzz 2)
         Patch("patches/virtio_net-6.12.diff", since="6.12", until="6.15"),
+        # 7.3's patch re-made on 7.2's file: the same hunks, only the line numbers move
+        # (verified on 7.2.12 only; no 6.15-7.1 sources here, so no patch claims them)
+        Patch("patches/virtio_net-7.2.diff", since="7.2", until="7.3"),
         # upstream has none for 6.15 and later; 7.3's virtnet_open() no longer arms a
         # delayed refill and its napi helpers take the queue (verified on 7.3.4 only)
         Patch("patches/virtio_net-7.3.diff", since="7.3", until="7.4"),
     ),
-    note="virtio network device (the kernel's own virtio_net.c, never a download)",
-    replaces=("virtio_net",),
+    probes=PROBES,
 )

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from drivers.record import Driver
+from drivers.vmxnet3.probes import PROBES
 
 DRIVER = Driver(
     name="vmxnet3",
@@ -12,6 +13,5 @@ DRIVER = Driver(
     upstream_name="vmxnet3",
     home=Path(__file__).parent,
     upstream_patches="vmxnet3",
-    note="VMware paravirtual NIC",
-    replaces=("vmxnet3",),
+    probes=PROBES,
 )

@@ -81,7 +81,7 @@ def test_a_patch_that_does_not_apply_is_named_and_leaves_no_half_patched_tree(
     assert "e1000 on 6.12" in result.stderr and "vanilla--e1000--" in result.stderr
     assert "FAILED" in result.stderr
     assert not (tmp_path / "b/drivers/e1000").exists()
-    assert not (tmp_path / "b/drivers/e1000.staging").exists()
+    assert not (tmp_path / "b/drivers/.e1000.staging").exists()
     report = json.loads((tmp_path / "b/build.json").read_text())["modules"]
     assert report["virtio_net.ko (virtio_net)"]["status"] == "built"
     assert report["netmap.ko"]["status"] == "built"
@@ -109,7 +109,7 @@ def test_porting_aid_prepares_a_tree_and_saves_a_ranged_patch(drivers_built, tmp
     (tmp_path / "patches").mkdir()
     for patch in realtek.patches:
         shutil.copy(by_name("realtek").home / patch.file, tmp_path / patch.file)
-    monkeypatch.setattr(porting, "by_name", lambda name: realtek)
+    monkeypatch.setattr(porting, "driver_named", lambda name: realtek)
     tree = porting.port_driver(context, "realtek")
     assert tree.patch is not None and tree.rejects == []
     main = tree.work / "realtek" / "r8169_main.c"

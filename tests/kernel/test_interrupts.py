@@ -374,7 +374,7 @@ def test_killed_with_the_sources_unpacked_but_not_in_place(reference, tmp_path, 
     build, marker = tmp_path / "b", tmp_path / "marker"
 
     def child() -> None:
-        netmap_sources._install_tree = stop_at(marker, netmap_sources._install_tree, lambda *args: True)
+        netmap_sources.replace_dir = stop_at(marker, netmap_sources.replace_dir, lambda *args: True)
         configure_as_the_reference(tmp_path)
 
     kill_child_at_marker(child, marker)

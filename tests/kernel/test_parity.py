@@ -10,8 +10,7 @@ from buildsys.drivers.kernel_sources import find_sources
 from buildsys.drivers.selection import source_path
 from buildsys.kernel.tree import load_kernel
 from buildsys.probing import config_header
-from drivers.catalog import DRIVERS
-from kernel_probes import DRIVER_PROBES
+from drivers.catalog import DRIVER_PROBES, DRIVERS
 from kernel_probes.record import MACRO_PREFIX, ProbeSet
 from tests.conftest import NETMAP_TARBALL
 from tests.kernel.conftest import run_doit, run_upstream_configure

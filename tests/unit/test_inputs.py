@@ -16,7 +16,7 @@ from buildsys.configure import netmap_sources
 from buildsys.configure.netmap_sources import prepare
 from buildsys.core.errors import UserError
 from buildsys.drivers.kernel_sources import check_versions
-from buildsys.kernel.tree import load_kernel
+from buildsys.kernel.tree import hex_version_code, load_kernel
 from tests.conftest import REPO
 
 
@@ -30,7 +30,8 @@ def fake_kernel(root: Path, cc_text: str = "gcc (Debian 12.2.0-14) 12.2.0") -> P
 
 def test_fake_kernel_is_read(tmp_path):
     kernel = load_kernel(fake_kernel(tmp_path / "k"))
-    assert (kernel.release, str(kernel.version), kernel.version_code) == ("6.12.3-test", "6.12.3", "60c03")
+    assert (kernel.release, str(kernel.version), hex_version_code(kernel.version)) == (
+        "6.12.3-test", "6.12.3", "60c03")
     assert kernel.enabled("CONFIG_E1000") == "m" and kernel.enabled("CONFIG_R8169") is None
 
 

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
-from buildsys.drivers.patching import choose_patch, pick_upstream, upstream_ranges, version_code
+from buildsys.drivers.patching import choose_patch, pick_upstream, upstream_ranges
+from buildsys.kernel.tree import version_code
 from drivers.catalog import DRIVERS, by_name
 from drivers.record import Driver, Patch
 

@@ -1,0 +1,1 @@
+struct sk_buff { unsigned int len; };

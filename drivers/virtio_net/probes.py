@@ -1,6 +1,6 @@
-"""virtio_net: driver-specific probes (see kernel_probes/drivers/__init__.py)."""
+"""virtio_net: driver-specific probes (see drivers/__init__.py)."""
 
-from kernel_probes.drivers import virtio_net_glue
+from drivers.virtio_net import glue_probes
 from kernel_probes.record import Probe, ProbeSet, define, have
 
 PROBES = ProbeSet(
@@ -240,7 +240,7 @@ dummy(struct napi_struct *napi)
 }
 """,
         ),
-        # then what virtio_netmap.h itself switches on (virtio_net_glue.py)
-        *virtio_net_glue.PROBES,
+        # then what virtio_netmap.h itself switches on (glue_probes.py)
+        *glue_probes.PROBES,
     ),
 )

@@ -1,4 +1,4 @@
-"""realtek: driver-specific probes (see kernel_probes/drivers/__init__.py)."""
+"""realtek: driver-specific probes (see drivers/__init__.py)."""
 
 from kernel_probes.record import Probe, ProbeSet, define, have
 

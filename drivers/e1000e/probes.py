@@ -1,4 +1,4 @@
-"""e1000e: driver-specific probes (see kernel_probes/drivers/__init__.py)."""
+"""e1000e: driver-specific probes (see drivers/__init__.py)."""
 
 from kernel_probes.record import Probe, ProbeSet, SourceGrep, have
 

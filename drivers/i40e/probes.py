@@ -1,4 +1,4 @@
-"""i40e: driver-specific probes (see kernel_probes/drivers/__init__.py)."""
+"""i40e: driver-specific probes (see drivers/__init__.py)."""
 
 from kernel_probes.record import Probe, ProbeSet, define
 

@@ -1,4 +1,4 @@
-"""vmxnet3: driver-specific probes (see kernel_probes/drivers/__init__.py)."""
+"""vmxnet3: driver-specific probes (see drivers/__init__.py)."""
 
 from kernel_probes.record import Probe, ProbeSet, have
 

@@ -1,4 +1,4 @@
-"""ixgbe: driver-specific probes (see kernel_probes/drivers/__init__.py)."""
+"""ixgbe: driver-specific probes (see drivers/__init__.py)."""
 
 from kernel_probes.record import Probe, ProbeSet, define, have
 
