@@ -1,35 +1,25 @@
 """doit tasks for netmap-build: `doit configure`, then `doit build`, `doit install`.
 
-Thin on purpose: each task builds its dict and calls into `buildsys`.
+Wiring only: each task builds its dict and calls into `buildsys` (its parameters are in
+buildsys/cli/params.py, what it does in buildsys/cli/commands.py).
 """
 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Any
 
 from doit import create_after, get_var
 from doit.tools import config_changed
 
-from buildsys.cli import params
+from buildsys.cli import build_dirs, params
 from buildsys.cli.console import guarded
-
-
-def _dep_file() -> str:
-    """doit's state lives in the build dir: two kernels' builds never share task state."""
-    chosen = get_var("build_dir", "")
-    last = Path("build") / "LAST"
-    if not chosen and last.is_file():
-        chosen = last.read_text().strip()
-    return str(Path(chosen) / ".doit.db") if chosen and Path(chosen).is_dir() else ".doit.db"
-
 
 params.check_command_line(sys.argv)  # one line for an unknown option, before doit parses
 
 # "continue": one failed part (a driver, an app) does not stop the others
 DOIT_CONFIG = {"default_tasks": [], "verbosity": 2, "action_string_formatting": "new",
-               "continue": True, "dep_file": _dep_file()}
+               "continue": True, "dep_file": build_dirs.doit_state_file(get_var("build_dir", ""))}
 
 
 @guarded
@@ -50,11 +40,9 @@ def task_configure() -> dict[str, Any]:
 
 
 def _build_context() -> Any:
-    from buildsys.configure.context import load_context  # noqa: PLC0415
-    from buildsys.configure.run import last_build_dir  # noqa: PLC0415
+    from buildsys.cli.commands import context_for  # noqa: PLC0415
 
-    chosen = get_var("build_dir", "")
-    return load_context(Path(chosen).resolve() if chosen else last_build_dir())
+    return context_for(get_var("build_dir", ""))
 
 
 def task_build() -> Any:
@@ -189,13 +177,9 @@ def task_dkms() -> dict[str, Any]:
 
 @guarded
 def _vmtest(**params: Any) -> None:
-    from buildsys.cli.commands import vmtest_command  # noqa: PLC0415
-    from buildsys.vm.runner import VmOptions  # noqa: PLC0415
+    from buildsys.cli.commands import vmtest_command, vmtest_options  # noqa: PLC0415
 
-    names = tuple(name for name in params["scenarios"].split(",") if name)
-    vmtest_command(_build_context(), VmOptions(
-        names, params["accel"], params["kernel_image"], params["modules_dir"],
-        params["timeout"], max(params["repeat"], 1)))
+    vmtest_command(_build_context(), vmtest_options(params))
 
 
 def task_vmtest() -> dict[str, Any]:
@@ -206,12 +190,9 @@ def task_vmtest() -> dict[str, Any]:
 
 @guarded
 def _kernel_tree(series: str, suite: str, flavour: str, refresh: bool) -> None:
-    from buildsys.debian.kernel_tree import prepare_tree, summary  # noqa: PLC0415
+    from buildsys.cli.commands import kernel_tree_command  # noqa: PLC0415
 
-    out = commands_console()
-    tree = prepare_tree(series, suite=suite, flavour=flavour, refresh=refresh,
-                        say=lambda text: out.print(text, markup=False))
-    out.print("\n".join(summary(tree)), soft_wrap=True, markup=False)
+    kernel_tree_command(series, suite, flavour, refresh)
 
 
 def task_kernel_tree() -> dict[str, Any]:

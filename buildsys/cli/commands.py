@@ -18,12 +18,15 @@ from rich.progress import (
 )
 
 from apps import APPS
+from buildsys.cli import build_dirs
 from buildsys.cli.options import TOGGLED_SUBSYSTEMS, from_params
 from buildsys.cli.params import subsystem_words
 from buildsys.configure import outputs
-from buildsys.configure.context import BuildContext
+from buildsys.configure.context import BuildContext, load_context
 from buildsys.configure.run import configure
 from buildsys.core.errors import ToolError, UserError
+from buildsys.debian.kernel_tree import prepare_tree
+from buildsys.debian.kernel_tree import summary as tree_summary
 from buildsys.deploy import dkms, install, loading
 from buildsys.drivers import porting
 from buildsys.vm import report as vm_report
@@ -136,6 +139,13 @@ def dkms_command(context: BuildContext, dist: str) -> None:
                     soft_wrap=True, markup=False)
 
 
+def vmtest_options(params: dict[str, Any]) -> VmOptions:
+    """doit vmtest's parameters (buildsys/cli/params.py) as the runner's options."""
+    names = tuple(name for name in params["scenarios"].split(",") if name)
+    return VmOptions(names, params["accel"], params["kernel_image"], params["modules_dir"],
+                     params["timeout"], max(params["repeat"], 1))
+
+
 def vmtest_command(context: BuildContext, options: VmOptions) -> None:
     out = console()
     scenarios = runner.selected(options.scenarios)
@@ -162,3 +172,15 @@ def vmtest_command(context: BuildContext, options: VmOptions) -> None:
         raise ToolError(f"{len(failed)} of {len(checks)} VM checks failed",
                         f"console logs in {context.build_dir / 'vm'}, results in {report}")
     out.print(f"all VM checks passed; {report}", soft_wrap=True)
+
+
+def kernel_tree_command(series: str, suite: str, flavour: str, refresh: bool) -> None:
+    out = console()
+    tree = prepare_tree(series, suite=suite, flavour=flavour, refresh=refresh,
+                        say=lambda text: out.print(text, markup=False))
+    out.print("\n".join(tree_summary(tree)), soft_wrap=True, markup=False)
+
+
+def context_for(build_dir: str) -> BuildContext:
+    """The configured build dir a task works on (build_dir=DIR, else the last configured)."""
+    return load_context(build_dirs.chosen(build_dir))

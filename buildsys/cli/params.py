@@ -117,7 +117,7 @@ VMTEST: list[dict[str, Any]] = [
     {"name": "modules_dir", "long": "modules-dir", "default": "",
      "help": "its in-tree modules [/lib/modules/<configured release>]"},
     {"name": "timeout", "long": "timeout", "type": float, "default": 0.0,
-     "help": "seconds one boot may take [120 with KVM, 300 with TCG]"},
+     "help": "seconds one boot may take [300 with KVM, 600 with TCG]"},
     {"name": "repeat", "long": "repeat", "type": int, "default": 1,
      "help": "boot each scenario this many times"},
 ]

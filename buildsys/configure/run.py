@@ -7,6 +7,7 @@ import re
 import time
 from pathlib import Path
 
+from buildsys.cli.build_dirs import LAST_POINTER
 from buildsys.cli.options import Options
 from buildsys.configure import netmap_sources
 from buildsys.configure.record import (
@@ -17,7 +18,6 @@ from buildsys.configure.record import (
     ProbeOutcome,
     write_record,
 )
-from buildsys.core.errors import UserError
 from buildsys.core.locking import locked, sweep_temporaries, write_atomic
 from buildsys.drivers.kernel_sources import sources_cache_root
 from buildsys.drivers.selection import driver_named, select_all
@@ -29,8 +29,6 @@ from drivers.catalog import DRIVER_PROBES
 from kernel_probes import AnyProbe, all_probes
 from kernel_probes.record import Define, ExportedSymbol, Probe, SourceGrep, define, have
 from kernel_probes.warnings import DISABLED_WARNINGS
-
-LAST_POINTER = Path("build") / "LAST"
 
 
 def default_kernel_dir() -> Path:
@@ -163,9 +161,3 @@ def header_defines(config: Configuration) -> list[Define]:
         ordered.append(have("DMASYNC"))
     ordered.append(define("DRIVER_SUFFIX", f'"{config.options.driver_suffix}"'))
     return ordered
-
-
-def last_build_dir() -> Path:
-    if not LAST_POINTER.is_file():
-        raise UserError("no configured build dir", "run 'doit configure' first")
-    return Path(LAST_POINTER.read_text().strip())

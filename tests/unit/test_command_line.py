@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from buildsys.cli.params import _first_problem, task_params
+from buildsys.cli.params import VMTEST, _first_problem, task_params
+from buildsys.vm.runner import TIMEOUTS
 from tests.conftest import REPO
 
 BAD = [
@@ -60,3 +61,8 @@ def test_doit_itself_exits_2_with_one_line(tmp_path):
     assert result.stderr.strip().splitlines() == [
         "error: doit configure: unknown option --no-ext-drivers (did you mean --no-drivers?)"]
     assert "Traceback" not in result.stderr and not list(tmp_path.iterdir())
+
+
+def test_vmtest_help_gives_the_timeouts_the_runner_uses() -> None:
+    timeout = next(p for p in VMTEST if p["name"] == "timeout")
+    assert f"{TIMEOUTS['kvm']:.0f} with KVM, {TIMEOUTS['tcg']:.0f} with TCG" in timeout["help"]
