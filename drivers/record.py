@@ -40,7 +40,8 @@ class Driver:
     8139too and atp: we build r8169 only).  ``upstream_patches`` names the
     driver in the pinned netmap tree's ``LINUX/final-patches``; ``patches`` are
     ours and win where both cover a kernel.  ``probes`` are the driver's own
-    (its ``probes.py``), run only when the driver is selected.
+    (its ``probes.py``), run only when the driver is selected.  A driver with
+    ``off_by_default`` is built only when named (``--show-drivers`` says why).
     """
 
     name: str
@@ -57,6 +58,9 @@ class Driver:
     # applied to a copy that comes first on the driver's include path
     glue_patches: tuple[str, ...] = ()
     probes: ProbeSet = NO_PROBES
+    # why the default set leaves the driver out ("" = in it); named with --drivers= it is
+    # still built where a patch covers the kernel
+    off_by_default: str = ""
 
     @property
     def tree_name(self) -> str:

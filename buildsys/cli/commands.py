@@ -42,7 +42,9 @@ def console() -> Console:
 
 def configure_command(params: dict[str, Any], argv: list[str]) -> None:
     if params.get("show_drivers"):
-        console().print(" ".join(d.name for d in DRIVERS))
+        console().print("\n".join(
+            d.name + (f"  (only when named: {d.off_by_default})" if d.off_by_default else "")
+            for d in DRIVERS), soft_wrap=True, markup=False)
         return
     if params.get("show_apps"):
         console().print(" ".join(a.name for a in APPS))

@@ -24,13 +24,18 @@ TOGGLED_SUBSYSTEMS = ("vale", "pipe", "monitor", "generic", "ptnetmap", "sink", 
 OPTIONS_FILE = "options.json"
 
 
+def default_drivers() -> list[str]:
+    """Every driver but those whose record says why not (stmmac): upstream's order."""
+    return [d.name for d in DRIVERS if not d.off_by_default]
+
+
 @dataclass
 class Options:
     kernel_dir: str = ""
     kernel_sources: str = ""
     kernel_opts: list[str] = field(default_factory=list)
     install_mod_path: str = ""
-    drivers: list[str] = field(default_factory=lambda: [d.name for d in DRIVERS])
+    drivers: list[str] = field(default_factory=default_drivers)
     drivers_named: bool = False  # the user listed drivers explicitly
     fail_on_driver_errors: bool = False
     apps: list[str] = field(default_factory=lambda: [a.name for a in APPS])
@@ -106,9 +111,8 @@ def from_params(params: dict[str, Any]) -> Options:
         if params.get(name):
             setattr(options, name, params[name])
     options.kernel_opts = [o for opt in params.get("kernel_opts") or [] for o in opt.split()]
-    all_drivers = [d.name for d in DRIVERS]
     options.drivers, options.drivers_named = select(
-        all_drivers, params.get("drivers"), params.get("no_drivers"), _driver_names)
+        default_drivers(), params.get("drivers"), params.get("no_drivers"), _driver_names)
     app_names = [a.name for a in APPS]
     options.apps, _ = select(app_names, params.get("apps"), params.get("no_apps"), _app_names)
     options.subsystems = _subsystems(params)

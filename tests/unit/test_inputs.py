@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
-from buildsys.cli.options import from_params
+from buildsys.cli.options import Options, from_params
 from buildsys.configure import netmap_sources
 from buildsys.configure.netmap_sources import prepare
 from buildsys.core.errors import UserError
@@ -124,6 +124,15 @@ def test_cli_errors_are_one_line_with_status_2(tmp_path, args, words):
 def test_cli_listings(tmp_path):
     result = doit(tmp_path, "configure", "--show-drivers")
     assert result.returncode == 0 and "realtek" in result.stdout and "e1000" in result.stdout
+    stmmac = next(line for line in result.stdout.splitlines() if line.startswith("stmmac"))
+    assert "only when named: upstream's patches stop at Linux 4.12" in stmmac
+
+
+def test_stmmac_is_left_out_of_the_default_set_but_can_be_named():
+    assert "stmmac" not in Options().drivers and "realtek" in Options().drivers
+    assert "stmmac" not in from_params({}).drivers
+    assert from_params({"drivers": "stmmac"}).drivers == ["stmmac"]
+    assert "stmmac" not in from_params({"no_drivers": "ice"}).drivers
 
 
 def test_garbage_tarball_and_missing_source(tmp_path):
