@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -105,10 +106,12 @@ def test_porting_aid_prepares_a_tree_and_saves_a_ranged_patch(drivers_built, tmp
                                                                monkeypatch):
     _series, build = drivers_built
     context = load_context(build)
-    realtek = dataclasses.replace(by_name("realtek"), home=tmp_path)
+    stock = by_name("realtek")
+    assert stock is not None
+    realtek = dataclasses.replace(stock, home=tmp_path)
     (tmp_path / "patches").mkdir()
     for patch in realtek.patches:
-        shutil.copy(by_name("realtek").home / patch.file, tmp_path / patch.file)
+        shutil.copy(stock.home / patch.file, tmp_path / patch.file)
     monkeypatch.setattr(porting, "driver_named", lambda name: realtek)
     tree = porting.port_driver(context, "realtek")
     assert tree.patch is not None and tree.rejects == []
@@ -138,7 +141,7 @@ def test_load_plan_replaces_stock_drivers_in_order(drivers_built, monkeypatch):
     assert plan.removed == ["r8169", "e1000"] or sorted(plan.removed) == ["e1000", "r8169"]
     dry = run_doit(build.parent, "load", "--dry-run")
     assert f"insmod {build}/modules/netmap/netmap.ko" in dry.stdout
-    monkeypatch.setattr(loading.os, "geteuid", lambda: 1000)
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
     with pytest.raises(UserError, match="root"):
         loading.load(context, plan)
 

@@ -34,6 +34,7 @@ from buildsys.cli.options import Options
 from buildsys.configure import netmap_sources
 from buildsys.configure import run as configure_module
 from buildsys.configure.context import load_context
+from buildsys.core import locking
 from buildsys.deploy import install
 from buildsys.kernel.tree import load_kernel
 from buildsys.probing import config_header
@@ -298,6 +299,7 @@ def kill_child_at_marker(target: Callable[[], object], marker: Path) -> list[str
         assert child.is_alive(), f"the child ended (exit {child.exitcode}) before the marker"
         assert time.monotonic() < deadline, "no marker after 600 s"
         time.sleep(0.02)
+    assert child.pid is not None  # set by start()
     os.kill(child.pid, signal.SIGKILL)
     child.join()
     return marker.read_text().splitlines()
@@ -315,8 +317,10 @@ def configure_in_child(workdir: Path, stop: Callable[[Path], bool], marker: Path
     """Configure in a child whose ``os.replace`` (write_atomic's last act) stops before a
     destination ``stop`` names; returns (temp file, destination)."""
     def child() -> None:
-        os.replace = stop_at(marker, os.replace, lambda src, dst: stop(Path(dst)))
-        configure_as_the_reference(workdir)
+        with pytest.MonkeyPatch.context() as patch:  # in the child only, which is killed
+            patch.setattr(os, "replace",
+                          stop_at(marker, os.replace, lambda src, dst: stop(Path(dst))))
+            configure_as_the_reference(workdir)
 
     return kill_child_at_marker(child, marker)
 
@@ -374,8 +378,10 @@ def test_killed_with_the_sources_unpacked_but_not_in_place(reference, tmp_path, 
     build, marker = tmp_path / "b", tmp_path / "marker"
 
     def child() -> None:
-        netmap_sources.replace_dir = stop_at(marker, netmap_sources.replace_dir, lambda *args: True)
-        configure_as_the_reference(tmp_path)
+        with pytest.MonkeyPatch.context() as patch:  # the name netmap_sources calls
+            patch.setattr(netmap_sources, "replace_dir",
+                          stop_at(marker, locking.replace_dir, lambda *args: True))
+            configure_as_the_reference(tmp_path)
 
     kill_child_at_marker(child, marker)
     # the stamp that lets a rerun skip the unpack never comes before the tree it stands for
@@ -389,9 +395,12 @@ def test_killed_between_the_module_install_and_depmod(reference, tmp_path, then)
     build, stage, marker = reference.restore("built"), tmp_path / "stage", tmp_path / "marker"
 
     def child() -> None:
-        install.run_depmod = stop_at(marker, install.run_depmod, lambda *args: True)
-        context = load_context(build)
-        install.install(context, install.targets(context, str(stage), str(stage), ""), False)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(install, "run_depmod", stop_at(marker, install.run_depmod,
+                                                         lambda *args: True))
+            context = load_context(build)
+            install.install(context, install.targets(context, str(stage), str(stage), ""),
+                            False)
 
     kill_child_at_marker(child, marker)
     release = kernel_under_test("6.1").release

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -48,7 +49,7 @@ def test_same_macros_as_upstream(series, options, upstream_tree, tmp_path):
     assert not any(p["cached"] for p in report["probes"])
 
 
-def driver_macros(report: dict) -> set[str]:
+def driver_macros(report: dict[str, Any]) -> set[str]:
     selected = [d["name"] for d in report["drivers"] if d["selected"]]
     return {MACRO_PREFIX + define.name
             for name in selected for probe in DRIVER_PROBES.get(name, ProbeSet("")).probes

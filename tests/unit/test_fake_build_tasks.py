@@ -11,7 +11,7 @@ from pathlib import Path
 
 from packaging.version import Version
 
-from buildsys.build.tasks import build_tasks, expected_artifacts
+from buildsys.build.tasks import Task, build_tasks, expected_artifacts
 from buildsys.cli.options import Options
 from buildsys.configure.context import load_context
 from buildsys.configure.run import configure
@@ -92,7 +92,7 @@ def configured(tmp_path: Path, fake_linux, drivers: list[str]) -> Path:
     return tmp_path / "b"
 
 
-def tasks_of(build_dir: Path) -> dict[str, dict]:
+def tasks_of(build_dir: Path) -> dict[str, Task]:
     tasks = build_tasks(load_context(build_dir), lambda config: ("config_changed", config))
     return {task["name"]: task for task in tasks}
 

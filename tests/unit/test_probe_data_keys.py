@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 from types import SimpleNamespace
+from typing import cast
 
+from buildsys.configure.record import Configuration
 from buildsys.configure.run import _probe_key
 from buildsys.probing.cache import answer_fields
+from kernel_probes import AnyProbe
 from kernel_probes.record import ExportedSymbol, Probe, have
 
 PROBE = Probe("iommu", "#include <linux/iommu.h>\nvoid dummy(void) {}\n",
@@ -14,9 +17,11 @@ PROBE = Probe("iommu", "#include <linux/iommu.h>\nvoid dummy(void) {}\n",
 FLAGS = ["-Werror", "-Wno-error=attributes"]
 
 
-def key(record: object, ccflags: list[str] = FLAGS, kernel_opts: tuple[str, ...] = ()) -> str:
-    config = SimpleNamespace(options=SimpleNamespace(kernel_opts=list(kernel_opts)),
-                             selection=SimpleNamespace(kernel_sources=None))
+def key(record: AnyProbe, ccflags: list[str] = FLAGS, kernel_opts: tuple[str, ...] = ()) -> str:
+    # the key reads only these two fields: a stand-in, not a configure run
+    config = cast(Configuration, SimpleNamespace(
+        options=SimpleNamespace(kernel_opts=list(kernel_opts)),
+        selection=SimpleNamespace(kernel_sources=None)))
     return _probe_key(record, ccflags, config)
 
 

@@ -80,7 +80,7 @@ def test_the_json_keeps_the_keys_scripts_read(tmp_path):
 
 
 def damaged(data: dict[str, object], key: str, value: object) -> dict[str, object]:
-    copy = json.loads(json.dumps(data))
+    copy: dict[str, object] = json.loads(json.dumps(data))
     if value is None:
         del copy[key]
     else:

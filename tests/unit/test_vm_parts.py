@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import lzma
+import os
 import stat
 import time
 from pathlib import Path
@@ -19,7 +20,8 @@ from buildsys.vm.kmods import InTree, module_name
 
 def read_newc(blob: bytes) -> dict[str, tuple[int, bytes]]:
     """A minimal newc reader, to check what the writer wrote."""
-    entries, offset = {}, 0
+    entries: dict[str, tuple[int, bytes]] = {}
+    offset = 0
     while True:
         header = blob[offset:offset + 110]
         assert header[:6] == b"070701"
@@ -142,7 +144,7 @@ def test_tcg_when_asked_and_no_kvm_without_dev_kvm(tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     image = tmp_path / "vmlinuz"
     assert qemu.choose_accelerator("tcg", image, tmp_path, tmp_path).name == "tcg"
-    monkeypatch.setattr(qemu.os, "access", lambda *_: False)
+    monkeypatch.setattr(os, "access", lambda *_: False)
     assert qemu.choose_accelerator("auto", image, tmp_path, tmp_path).reason == "no usable /dev/kvm"
     with pytest.raises(UserError, match="/dev/kvm is not usable"):
         qemu.choose_accelerator("kvm", image, tmp_path, tmp_path)

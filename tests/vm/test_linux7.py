@@ -19,7 +19,7 @@ MODULES = ("netmap.ko", "r8169.ko (realtek)", "e1000.ko (e1000)", "virtio_net.ko
 
 
 @pytest.fixture(scope="module")
-def built_newest(newest_tree: PreparedTree, tmp_path_factory) -> Path:
+def built_newest(newest_tree: PreparedTree, tmp_path_factory: pytest.TempPathFactory) -> Path:
     workdir = tmp_path_factory.mktemp("linux-newest")
     run_doit(workdir, "configure", f"--kernel-dir={newest_tree.path('kernel_dir')}",
              f"--kernel-sources={newest_tree.path('kernel_sources')}",
