@@ -176,6 +176,18 @@ def task_dkms() -> dict[str, Any]:
 
 
 @guarded
+def _deb(dist: str, kernel_sources: str, maintainer: str) -> None:
+    from buildsys.cli.commands import deb_command  # noqa: PLC0415
+
+    deb_command(_build_context(), dist, kernel_sources, maintainer)
+
+
+def task_deb() -> dict[str, Any]:
+    """Build dist/netmap-dkms_<version>_all.deb (DKMS, driver sources vendored) for Debian."""
+    return {"actions": [_deb], "uptodate": [False], "verbosity": 2, "params": params.DEB}
+
+
+@guarded
 def _vmtest(**params: Any) -> None:
     from buildsys.cli.commands import vmtest_command, vmtest_options  # noqa: PLC0415
 

@@ -27,7 +27,7 @@ from buildsys.configure.run import configure
 from buildsys.core.errors import ToolError, UserError
 from buildsys.debian.kernel_tree import prepare_tree
 from buildsys.debian.kernel_tree import summary as tree_summary
-from buildsys.deploy import dkms, install, loading
+from buildsys.deploy import deb, dkms, install, loading, vendoring
 from buildsys.drivers import porting
 from buildsys.vm import report as vm_report
 from buildsys.vm import runner
@@ -136,9 +136,28 @@ def unload_command(context: BuildContext, dry_run: bool) -> None:
 
 def dkms_command(context: BuildContext, dist: str) -> None:
     tree, tarball = dkms.write_tree(context, Path(dist).resolve())
+    version = dkms.package_version()
     console().print(f"DKMS tree: {tree}\ntarball:   {tarball}\n"
-                    f"try: dkms add {tree} && dkms build netmap/{tree.name.split('-', 1)[1]}",
+                    f"try: dkms add {tree} && dkms build netmap/{version}",
                     soft_wrap=True, markup=False)
+
+
+def deb_command(context: BuildContext, dist: str, kernel_sources: str,
+                maintainer: str) -> None:
+    given = vendoring.given_sources(kernel_sources)
+    found, missing = vendoring.default_sources()
+    out = console()
+    for series in missing:
+        out.print(f"warning: /usr/src/linux-source-{series}.tar.xz is not installed: the "
+                  f"package will not carry Linux {series}'s driver sources "
+                  f"(apt-get install linux-source-{series})", soft_wrap=True, markup=False)
+    package, vendored = deb.build_deb(context, Path(dist).resolve(), given + found,
+                                      maintainer or deb.maintainer())
+    for item in vendored:
+        out.print(f"vendored Linux {item.version} driver sources from {item.origin}",
+                  soft_wrap=True, markup=False)
+    out.print(f"package: {package} ({package.stat().st_size // 1024} KiB)", soft_wrap=True,
+              markup=False)
 
 
 def vmtest_options(params: dict[str, Any]) -> VmOptions:

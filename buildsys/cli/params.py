@@ -140,11 +140,20 @@ DKMS: list[dict[str, Any]] = [{"name": "dist", "long": "dist", "default": "dist"
          "help": "where to write the tree [dist]"}]
 
 
+DEB: list[dict[str, Any]] = [
+    DKMS[0],
+    {"name": "kernel_sources", "long": "kernel-sources", "default": "",
+     "help": "more kernel sources to vendor, TARBALL|DIR[,...] [Debian's 6.1 and 6.12]"},
+    {"name": "maintainer", "long": "maintainer", "default": "",
+     "help": "the package's Maintainer [$DEBFULLNAME <$DEBEMAIL>]"},
+]
+
+
 def task_params(argv: list[str]) -> dict[str, list[dict[str, Any]]]:
     """Each task's doit parameters (configure's depend on the command line)."""
     return {"configure": configure_params(argv), "build": [], "install": INSTALL,
             "uninstall": [INSTALL[-1]], "load": DRY_RUN, "unload": DRY_RUN, "dkms": DKMS,
-            "vmtest": VMTEST, "kernel-tree": KERNEL_TREE, "port-driver": PORT,
+            "deb": DEB, "vmtest": VMTEST, "kernel-tree": KERNEL_TREE, "port-driver": PORT,
             "save-patch": PORT}
 
 

@@ -1,1 +1,1 @@
-"""After the build: install and uninstall, load and unload, the DKMS tree."""
+"""After the build: install and uninstall, load and unload, the DKMS tree, the .deb."""

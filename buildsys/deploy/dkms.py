@@ -1,10 +1,12 @@
 """``doit dkms``: a DKMS source tree that builds with this orchestrator, offline.
 
 The tree holds the engine, the probe/driver/app records, our patches and glue,
-the netmap sources of the configured build dir, ``dkms.conf`` and the entry
-``dkms_build.py``.  It lists netmap.ko and the modules of the drivers selected
-in the configured build dir; the drivers' entries are active only for kernels
-whose ``linux-source-X.Y`` is installed, the rule ``dkms_build.py`` follows.
+the netmap sources of the configured build dir, ``dkms.conf``, the entry
+``dkms_build.py`` and, under ``kernel-sources/``, the pristine driver folders of
+the kernel series it targets (``vendoring``).  ``dkms.conf`` lists netmap.ko and
+the modules of the drivers selected in the configured build dir; the drivers'
+entries are active only for kernels whose sources the tree carries or whose
+``linux-source-X.Y`` is installed, the rule ``dkms_build.py`` follows.
 """
 
 from __future__ import annotations
@@ -13,55 +15,111 @@ import shutil
 import tarfile
 from pathlib import Path
 
+from packaging.version import Version
+
 from buildsys import __version__
 from buildsys.configure.context import BuildContext
+from buildsys.configure.netmap_sources import PINNED_COMMIT
 from buildsys.core.locking import staged_dir
+from buildsys.deploy import vendoring
 from buildsys.drivers.kernel_sources import DEBIAN_TARBALL
-from buildsys.drivers.selection import driver_named
+from buildsys.drivers.patching import choose_patch
+from buildsys.drivers.selection import driver_named, source_path
 
 REPO = Path(__file__).resolve().parents[2]
 PACKAGES = ("buildsys", "kernel_probes", "drivers", "apps")
+# the kernels netmap-build supports (README's table): 6.1 to 7.3
+KERNEL_MIN, KERNEL_MAX = "6.1", "7.3.999"
+# the same range as a regular expression, for dkms 3.0.10 (it has no _MIN/_MAX)
+KERNEL_REGEX = r"^(6\.([1-9]|[1-9][0-9])|7\.[0-3])\."
+
+
+def package_version() -> str:
+    """The project's version and the pinned netmap commit: 0.1.0+netmap.89607e1406c1."""
+    return f"{__version__}+netmap.{PINNED_COMMIT}"
 
 
 def module_entries(context: BuildContext) -> tuple[list[str], list[tuple[str, str]]]:
     """Selected drivers, and (module, location) of every driver module, for dkms.conf."""
-    drivers, modules = context.configuration.driver_names, []
+    drivers = context.configuration.driver_names
+    return drivers, _modules_of(drivers)
+
+
+def dkms_conf(context: BuildContext, by_series: dict[str, list[str]]) -> str:
+    """DKMS 3.x: AUTOINSTALL, the supported kernels, only $kernelver and $kernel_source_dir.
+
+    ``by_series``: the drivers that build from the sources the tree carries, per series."""
+    drivers, _modules = module_entries(context)
+    lines = ['PACKAGE_NAME="netmap"', f'PACKAGE_VERSION="{package_version()}"',
+             # the distribution's python3 and its python3-* packages, whatever PATH holds
+             'MAKE[0]="/usr/bin/python3 ./dkms_build.py $kernelver $kernel_source_dir"',
+             'AUTOINSTALL="yes"',
+             f'BUILD_EXCLUSIVE_KERNEL_MIN="{KERNEL_MIN}"',
+             f'BUILD_EXCLUSIVE_KERNEL_MAX="{KERNEL_MAX}"',
+             "# dkms 3.0.10 (Debian 12) knows only the regular expression",
+             f'BUILD_EXCLUSIVE_KERNEL="{KERNEL_REGEX}"',
+             f'BUILT_MODULE_NAME[0]="{context.options.mod_name}"',
+             'BUILT_MODULE_LOCATION[0]="out/modules/netmap/"',
+             # dkms 3.0.10 requires it; later ones ignore it on Debian
+             'DEST_MODULE_LOCATION[0]="/updates/dkms"']
+    if drivers:
+        lines += _driver_lines(drivers, by_series)
+    return "\n".join(lines) + "\n"
+
+
+def _driver_lines(drivers: list[str], by_series: dict[str, list[str]]) -> list[str]:
+    # dkms_build.py's rule (kernel_sources.release_series, vendoring), in shell
+    tarball = DEBIAN_TARBALL.format(series="${_series}")
+    lines = ["# patched drivers: those the tree's sources of the kernel's series take, else all",
+             "# of them when the kernel's linux-source-X.Y is installed, else none",
+             '_series="$(echo "$kernelver" | cut -d. -f1-2 | cut -d- -f1)"',
+             'case "$_series" in']
+    for series, names in sorted(by_series.items()):
+        lines += [f"{series})", *_module_lines(names), "  ;;"]
+    lines += ["*)", f'  if [ -f "{tarball}" ]; then', *_module_lines(drivers, "    "),
+              "  fi", "  ;;", "esac"]
+    return lines
+
+
+def _module_lines(drivers: list[str], indent: str = "  ") -> list[str]:
+    lines: list[str] = []
+    for index, (module, where) in enumerate(_modules_of(drivers), start=1):
+        lines += [f'{indent}BUILT_MODULE_NAME[{index}]="{module}"',
+                  f'{indent}BUILT_MODULE_LOCATION[{index}]="{where}"',
+                  f'{indent}DEST_MODULE_LOCATION[{index}]="/updates/dkms"']
+    return lines
+
+
+def _modules_of(drivers: list[str]) -> list[tuple[str, str]]:
+    modules = []
     for name in drivers:
         driver = driver_named(name)
         where = f"out/drivers/{name}/" + ("" if driver.source_file else f"{driver.tree_name}/")
         modules += [(module, where) for module in driver.modules]
-    return drivers, modules
+    return modules
 
 
-def dkms_conf(context: BuildContext) -> str:
-    _drivers, modules = module_entries(context)
-    name = context.options.mod_name
-    lines = ['PACKAGE_NAME="netmap"', f'PACKAGE_VERSION="{__version__}"',
-             # the distribution's python3 and its python3-* packages, whatever PATH holds
-             'MAKE[0]="/usr/bin/python3 ./dkms_build.py $kernelver $kernel_source_dir"',
-             'CLEAN="rm -rf out"', 'AUTOINSTALL="yes"',
-             f'BUILT_MODULE_NAME[0]="{name}"', 'BUILT_MODULE_LOCATION[0]="out/modules/netmap/"',
-             'DEST_MODULE_LOCATION[0]="/updates/dkms"']
-    if modules:
-        # dkms_build.py's rule (kernel_sources.release_series), in shell
-        tarball = DEBIAN_TARBALL.format(series="${_series}")
-        lines += ["# patched drivers: only where the kernel's own sources are installed",
-                  '_series="$(echo "$kernelver" | cut -d. -f1-2 | cut -d- -f1)"',
-                  f'if [ -f "{tarball}" ]; then']
-        for index, (module, where) in enumerate(modules, start=1):
-            lines += [f'  BUILT_MODULE_NAME[{index}]="{module}"',
-                      f'  BUILT_MODULE_LOCATION[{index}]="{where}"',
-                      f'  DEST_MODULE_LOCATION[{index}]="/updates/dkms"']
-        lines.append("fi")
-    return "\n".join(lines) + "\n"
+def drivers_by_series(context: BuildContext, tree: Path,
+                      vendored: list[vendoring.Vendored]) -> dict[str, list[str]]:
+    """Per vendored series, the selected drivers whose folder it has and a patch covers."""
+    found: dict[str, list[str]] = {}
+    for item in vendored:
+        root = tree / vendoring.VENDORED / item.series
+        found[item.series] = [
+            name for name in context.configuration.driver_names
+            if (root / source_path(driver_named(name))).exists()
+            and choose_patch(driver_named(name), Version(item.version), context.netmap)]
+        (root / "drivers.txt").write_text("\n".join(found[item.series]) + "\n")
+    return found
 
 
-def write_tree(context: BuildContext, dist: Path) -> tuple[Path, Path]:
-    """dist/netmap-<version>/ and its tarball."""
-    tree = dist / f"netmap-{__version__}"
+def write_tree(context: BuildContext, dist: Path,
+               sources: list[Path] | None = None) -> tuple[Path, Path]:
+    """dist/netmap-<version>/ and its tarball; ``sources`` are vendored (none: none)."""
+    tree = dist / f"netmap-{package_version()}"
     with staged_dir(tree) as staging:
-        _fill_tree(context, staging)
-    tarball = dist / f"netmap-{__version__}.tar.gz"
+        fill_tree(context, staging, sources or [])
+    tarball = dist / f"netmap-{package_version()}.tar.gz"
     partial = tarball.with_name(f".{tarball.name}.partial")
     try:
         with tarfile.open(partial, "w:gz") as archive:
@@ -72,12 +130,20 @@ def write_tree(context: BuildContext, dist: Path) -> tuple[Path, Path]:
     return tree, tarball
 
 
-def _fill_tree(context: BuildContext, tree: Path) -> None:
+def fill_tree(context: BuildContext, tree: Path,
+              sources: list[Path]) -> list[vendoring.Vendored]:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     for package in PACKAGES:
         shutil.copytree(REPO / package, tree / package, ignore=ignore)
-    shutil.copytree(context.netmap, tree / "netmap", symlinks=True, ignore=ignore)
+    # without netmap's git files and Windows port (lintian: vcs files, Windows project files)
+    shutil.copytree(context.netmap, tree / "netmap", symlinks=True,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".git*", "WINDOWS"))
     shutil.copy(REPO / "buildsys" / "deploy" / "dkms_entry.py", tree / "dkms_build.py")
     drivers, _modules = module_entries(context)
     (tree / "drivers.txt").write_text("\n".join(drivers) + "\n")
-    (tree / "dkms.conf").write_text(dkms_conf(context))
+    (tree / "NETMAP_COMMIT").write_text(
+        f"{PINNED_COMMIT}\n# netmap sources taken from: {context.options.netmap_src or 'pinned'}\n")
+    vendored = vendoring.vendor(tree, drivers, sources)
+    (tree / "dkms.conf").write_text(dkms_conf(context, drivers_by_series(context, tree,
+                                                                         vendored)))
+    return vendored

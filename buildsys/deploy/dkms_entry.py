@@ -4,8 +4,9 @@
 
 Offline and without doit: configure for the kernel (probe answers cached in
 ``out/``), then netmap.ko and the patched drivers listed in ``drivers.txt``,
-each only when the kernel's own ``linux-source-X.Y`` is installed (the rule
-``dkms.conf`` applies too); otherwise the driver is left out with a message.
+from the pristine sources this tree carries for the kernel's series
+(``kernel-sources/X.Y``), else from an installed ``linux-source-X.Y`` (the rule
+``dkms.conf`` applies too); with neither, netmap.ko alone, and make.log says so.
 """
 
 from __future__ import annotations
@@ -35,13 +36,14 @@ def main(release: str, kernel_dir: str) -> int:
     os.environ.setdefault("NETMAP_BUILD_SOURCES_CACHE", str(out / "kernel-sources"))
     print(f"netmap dkms: Python {sys.version.split()[0]} ({sys.executable})")
     drivers = (HERE / "drivers.txt").read_text().split()
-    series = release_series(release)
-    if drivers and not debian_tarball(series).is_file():
-        print(f"netmap dkms: {source_package(series)} is not installed: building netmap.ko "
-              f"without the patched drivers ({' '.join(drivers)})")
+    sources = kernel_sources(release_series(release), drivers)
+    if sources is None:
         drivers = []
+    elif (sources / "drivers.txt").is_file():  # the ones these sources take (dkms.conf's)
+        drivers = (sources / "drivers.txt").read_text().split()
     # named: a listed driver that cannot be built fails the build (dkms.conf lists it)
     options = Options(kernel_dir=kernel_dir, netmap_src=str(HERE / "netmap"),
+                      kernel_sources=str(sources or ""),
                       build_dir=str(out), drivers=drivers, drivers_named=True, apps=[],
                       utils=False)
     try:
@@ -55,6 +57,20 @@ def main(release: str, kernel_dir: str) -> int:
         return 1
     print(f"netmap dkms: built for {release}: netmap.ko {' '.join(drivers)}")
     return 0
+
+
+def kernel_sources(series: str, drivers: list[str]) -> Path | None:
+    """The vendored folders of the series, else linux-source-X.Y's tarball, else None."""
+    vendored, tarball = HERE / "kernel-sources" / series, debian_tarball(series)
+    for where in (vendored, tarball):
+        if where.exists():
+            print(f"netmap dkms: driver sources for {series}: {where}")
+            return where
+    if drivers:
+        print(f"netmap dkms: no sources of Linux {series} in this tree and "
+              f"{source_package(series)} is not installed: building netmap.ko without the "
+              f"patched drivers ({' '.join(drivers)})")
+    return None
 
 
 if __name__ == "__main__":

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from buildsys import __version__
 from buildsys.build.elfcheck import check_module, read_elf
+from buildsys.deploy.dkms import package_version
 from buildsys.kernel.tree import load_kernel
 from tests.conftest import NETMAP_TARBALL
 from tests.kernel.conftest import run_doit
@@ -50,10 +50,10 @@ def test_real_dkms_builds_installs_and_removes(series, tmp_path):
     run_doit(tmp_path, "configure", f"--kernel-dir={kernel_dir}", "--drivers=realtek",
              f"--netmap-src={NETMAP_TARBALL}", "--build-dir=b")
     run_doit(tmp_path, "dkms", f"--dist={tmp_path / 'dist'}", f"build_dir={tmp_path / 'b'}")
-    tree = tmp_path / "dist" / f"netmap-{__version__}"
+    tree = tmp_path / "dist" / f"netmap-{package_version()}"
     conf = (tree / "dkms.conf").read_text()
     assert 'BUILT_MODULE_NAME[0]="netmap"' in conf and 'BUILT_MODULE_NAME[1]="r8169"' in conf
-    assert (tmp_path / "dist" / f"netmap-{__version__}.tar.gz").is_file()
+    assert (tmp_path / "dist" / f"netmap-{package_version()}.tar.gz").is_file()
     source, state, installed = (tmp_path / name for name in ("src", "dkms", "modules"))
     shutil.copytree(tree, source / tree.name)
     (installed / release).mkdir(parents=True)
@@ -63,14 +63,15 @@ def test_real_dkms_builds_installs_and_removes(series, tmp_path):
     state.mkdir()
     trees = ["--dkmstree", str(state), "--sourcetree", str(source), "--installtree",
              str(installed)]
-    version = ["-m", "netmap", "-v", __version__]
+    version = ["-m", "netmap", "-v", package_version()]
     dkms("add", *version, trees=trees)
     dkms("build", *version, "-k", release, trees=trees)
-    make_log = (state / "netmap" / __version__ / release / "x86_64" / "log" / "make.log").read_text()
+    make_log = (state / "netmap" / package_version() / release / "x86_64" / "log"
+                / "make.log").read_text()
     assert "netmap dkms: Python 3." in make_log and "(/usr/bin/python3)" in make_log
     assert f"netmap dkms: built for {release}: netmap.ko realtek" in make_log
     dkms("install", *version, "-k", release, "--no-depmod", trees=trees)
-    assert f"netmap/{__version__}, {release}, x86_64: installed" in dkms("status", trees=trees)
+    assert f"netmap/{package_version()}, {release}, x86_64: installed" in dkms("status", trees=trees)
     kernel = load_kernel(kernel_dir)
     # compressed as the kernel's config asks (6.12: .ko.xz; 6.1: plain .ko)
     modules = {p.name.removesuffix(".xz"): p
