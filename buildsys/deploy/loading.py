@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,3 +116,25 @@ def unload(context: BuildContext, commands: list[list[str]]) -> None:
     for command in commands:
         proc.run(command, log)
     (context.build_dir / STATE).unlink()
+
+
+def guest_script(plan: LoadPlan, module_path: Callable[[str], str]) -> str:
+    """``plan`` as POSIX sh for a machine this tool does not run on (``doit vmtest``'s
+    guest), defining ``nm_load`` and ``nm_unload``: the same commands in the same order,
+    each module file at ``module_path(host path)``. At the first failed step ``nm_load``
+    runs the undo of each step done, newest first (as ``load`` rolls back), and fails;
+    ``nm_unload`` does what ``unload`` does with the state ``load`` would have kept."""
+    lines = ["nm_load() {", "\tundo=:"]
+    for command in plan.commands:
+        step = shlex.join(module_path(word) if word.endswith(".ko") else word
+                          for word in command)
+        lines.append(f'\t{step} || {{ echo "load: {step} failed, rolling back" >&2; '
+                     'eval "$undo"; return 1; }')
+        undo = _undo(command)
+        if undo:
+            lines.append(f'\tundo="{shlex.join(undo)}; $undo"')
+    lines += ["}", "nm_unload() {"]
+    unload_steps = [["rmmod", name] for name in reversed(plan.inserted)]
+    unload_steps += [["modprobe", name] for name in plan.removed]
+    lines += [f"\t{shlex.join(step)} || return 1" for step in unload_steps]
+    return "\n".join([*lines, "}"]) + "\n"

@@ -1,17 +1,20 @@
 """The guest's root file system for one scenario: busybox, the checks, the modules.
 
 Layout in the guest: ``/lib/nm`` our modules, ``/lib/stock`` the kernel's own,
-``/lib/nmt`` the check scripts, ``/etc/nmt.env`` what the scripts are told.
+``/lib/nmt`` the check scripts, ``/etc/nmt.env`` what the scripts are told,
+``/lib/upstream`` upstream's test scripts, host tools where ``hosttools`` puts them.
 """
 
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from buildsys.build.elfcheck import module_bytes, module_depends, read_elf
 from buildsys.core.errors import UserError
+from buildsys.deploy.loading import LoadPlan
+from buildsys.vm import guestplan, hosttools
 from buildsys.vm.initramfs import Archive
 from buildsys.vm.kmods import InTree, module_name
 from vmtests import GUEST, Scenario
@@ -31,6 +34,8 @@ class GuestInputs:
     apps: list[Path]  # statically linked pkt-gen, vale-ctl
     in_tree: InTree
     busybox: Path  # checked static once, by busybox()
+    utils: dict[str, Path] = field(default_factory=dict)  # upstream's, static, by name
+    netmap_tree: Path | None = None  # the configured netmap sources (upstream's tests)
 
 
 def busybox() -> Path:
@@ -45,15 +50,23 @@ def _is_dynamic(program: Path) -> bool:
     return any(segment.header.p_type == "PT_INTERP" for segment in segments)
 
 
-def build_archive(scenario: Scenario, inputs: GuestInputs, target: Path) -> None:
+def build_archive(scenario: Scenario, inputs: GuestInputs, target: Path,
+                  plan: LoadPlan | None = None) -> None:
+    """``plan``: ``doit load``'s, for a scenario that runs it (``load_plan``)."""
     archive = Archive()
     archive.file("bin/busybox", inputs.busybox.read_bytes(), 0o755)
     archive.file("init", (GUEST / "init").read_bytes(), 0o755)
     for script in ("lib.sh", scenario.script):
         archive.file(f"lib/nmt/{script}", (GUEST / script).read_bytes())
-    for app in inputs.apps:
+    for app in [*inputs.apps, *(inputs.utils[name] for name in scenario.utils)]:
         archive.file(f"bin/{app.name}", app.read_bytes(), 0o755)
+    for name in scenario.upstream_files:
+        _add_upstream(archive, inputs, name)
     env = _environment(scenario, inputs, archive)
+    # each tool's guest path, by its upper-case name: IP=/usr/local/sbin/ip
+    env.update({name.upper(): hosttools.add(archive, name) for name in scenario.tools})
+    if plan is not None:
+        env.update(guestplan.add(archive, plan, inputs.in_tree))
     lines = "".join(f"{key}={shlex.quote(value)}\n" for key, value in env.items())
     archive.file("etc/nmt.env", lines.encode())
     archive.write(target)
@@ -75,7 +88,8 @@ def _environment(scenario: Scenario, inputs: GuestInputs, archive: Archive) -> d
             "NETMAP_KO": netmap, "PACKETS": str(scenario.packets),
             "PKTGEN_TIMEOUT": str(PKTGEN_TIMEOUT), "STOCK_MODULES": " ".join(stock),
             "REPLACED": " ".join(scenario.stock), "OUR_MODULES": " ".join(our_chain),
-            "OURS": " ".join(module_name(m) for m in ours), "TRAFFIC": " ".join(scenario.traffic)}
+            "OURS": " ".join(module_name(m) for m in ours), "TRAFFIC": " ".join(scenario.traffic),
+            "VETH_PAIR": "1" if scenario.veth_pair else ""}
 
 
 def _built(inputs: GuestInputs, driver: str) -> list[Path]:
@@ -104,3 +118,14 @@ def _add_stock(archive: Archive, in_tree: InTree, name: str) -> str:
     guest_path = f"/lib/stock/{module_name(path)}.ko"
     archive.file(guest_path, module_bytes(path))
     return guest_path
+
+
+def _add_upstream(archive: Archive, inputs: GuestInputs, name: str) -> None:
+    """A file, or a folder's files, of the netmap tree under /lib/upstream/ (mode kept)."""
+    if inputs.netmap_tree is None:
+        raise Skip("no netmap tree to take upstream's tests from")
+    source = inputs.netmap_tree / name
+    files = sorted(p for p in source.rglob("*") if p.is_file()) if source.is_dir() else [source]
+    for path in files:
+        relative = path.relative_to(inputs.netmap_tree)
+        archive.file(f"lib/upstream/{relative}", path.read_bytes(), path.stat().st_mode & 0o777)

@@ -13,14 +13,15 @@ from buildsys.core.locking import write_atomic
 from buildsys.vm.verdict import Check
 
 REPORT = "vmtest.json"
-_STYLE = {"pass": "green", "fail": "bold red", "skip": "yellow"}
+_STYLE = {"pass": "green", "fail": "bold red", "skip": "yellow", "known": "magenta"}
 
 
 def write(build_dir: Path, header: dict[str, object], checks: list[Check]) -> Path:
     target = build_dir / REPORT
     body = {**header, "checks": [asdict(check) for check in checks],
             "passed": sum(c.status == "pass" for c in checks),
-            "failed": sum(c.status == "fail" for c in checks)}
+            "failed": sum(c.status == "fail" for c in checks),
+            "known": sum(c.status == "known" for c in checks)}
     write_atomic(target, json.dumps(body, indent=2) + "\n")
     return target
 

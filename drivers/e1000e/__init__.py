@@ -13,5 +13,8 @@ DRIVER = Driver(
     upstream_name="e1000e",
     home=Path(__file__).parent,
     upstream_patches="e1000e",
+    # rxsync flagged every whole frame NS_MOREFRAG, handed over partial frames and had
+    # no bound (NOTES.md)
+    glue_patches=("if_e1000e_netmap.h.diff",),
     probes=PROBES,
 )

@@ -13,7 +13,9 @@ from tests.kernel.conftest import run_doit
 from tests.kernels import SERIES, kernel_under_test
 
 pytestmark = [pytest.mark.kernel, pytest.mark.vm]
-DRIVERS = "e1000,virtio_net,realtek"
+DRIVERS = "e1000,e1000e,virtio_net,vmxnet3,veth,realtek"
+NICS = ("e1000", "e1000e", "virtio_net", "vmxnet3")  # each: a tx boot and a -flood boot
+FLOODS = ("e1000-flood", "e1000e-flood", "virtio_net-flood", "vmxnet3-flood", "veth")
 
 
 def release_of(series: str) -> str:
@@ -42,9 +44,12 @@ def checks(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def test_every_check_passes(vmtest_run):
     build, report, output = vmtest_run
-    failed = {title: c["reason"] for title, c in checks(report).items() if c["status"] != "pass"}
+    # "known": one of upstream's own tests failing for a cause outside this project
+    failed = {title: c["reason"] for title, c in checks(report).items()
+              if c["status"] not in ("pass", "known")}
     assert not failed, f"{failed}\n{output[-3000:]}"
-    assert report["failed"] == 0 and report["passed"] == len(report["checks"])
+    assert report["failed"] == 0
+    assert report["passed"] + report["known"] == len(report["checks"])
     assert (build / "vm" / "netmap" / "console.log").is_file()
 
 
@@ -61,7 +66,7 @@ def test_vale_and_pipe_carry_traffic(vmtest_run):
 def test_patched_nics_send_in_native_mode(vmtest_run):
     _build, report, _output = vmtest_run
     found = checks(report)
-    for driver in ("e1000", "virtio_net"):
+    for driver in NICS:
         # the stock driver is refused in native-only mode, ours is not
         assert found[f"{driver}/stock-not-native"]["status"] == "pass"
         tx = found[f"{driver}/native-tx"]["metrics"]
@@ -72,11 +77,38 @@ def test_patched_nics_send_in_native_mode(vmtest_run):
 def test_a_netmap_receiver_counts_the_flood(vmtest_run):
     _build, report, _output = vmtest_run
     found = checks(report)
-    for driver in ("e1000", "virtio_net"):
-        flood = found[f"{driver}-flood/native-flood"]["metrics"]
+    for scenario in FLOODS:
+        flood = found[f"{scenario}/native-flood"]["metrics"]
         assert flood["tx_packets"] == 200_000
         # the emulated NIC drops what its ring cannot take; it never invents packets
         assert 0 < flood["rx_packets"] <= flood["tx_packets"]
+
+
+def test_e1000_hands_jumbo_frames_over_whole(vmtest_run):
+    _build, report, _output = vmtest_run
+    jumbo = checks(report)["e1000-flood/native-jumbo"]
+    assert jumbo["status"] == "pass", jumbo["reason"]
+    assert jumbo["metrics"]["rx_packets"] > 0 and jumbo["metrics"]["partial_syncs"] == 0
+
+
+def test_upstream_unit_tests_are_each_a_check(vmtest_run):
+    build, report, _output = vmtest_run
+    unit = [c for c in report["checks"] if c["scenario"] == "upstream-unit"]
+    names = {c["name"] for c in unit}
+    listed = (build / "vm" / "upstream-unit" / "console.log").read_text(errors="replace")
+    assert {"netmap", "port_info_get", "nmreq_parsing", "binarycomp", "unload"} <= names
+    assert len(unit) >= 47 + 3, listed[-2000:]  # 47 tests, netmap, unload, console
+    # known failures are upstream's, with a reason; nothing else may fail
+    assert all(c["reason"] for c in unit if c["status"] == "known")
+
+
+def test_doit_loads_own_plan_rolls_back_a_failed_step(vmtest_run):
+    build, report, _output = vmtest_run
+    found = checks(report)
+    for name in ("stock", "rollback", "load", "native-tx", "unload"):
+        assert found[f"load-plan/{name}"]["status"] == "pass", found[f"load-plan/{name}"]
+    console = (build / "vm" / "load-plan" / "console.log").read_text(errors="replace")
+    assert "failed, rolling back" in console
 
 
 def test_floods_and_closes_survive_five_boots_in_a_row(vmtest_run):

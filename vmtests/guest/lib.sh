@@ -49,6 +49,16 @@ appears() {
 	done
 }
 
+# wait up to $2 seconds for a NIC's link
+carrier() {
+	i=0
+	while [ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" != 1 ]; do
+		i=$((i + 1))
+		[ $i -gt "$2" ] && return 1
+		sleep 1
+	done
+}
+
 # If a pkt-gen run, with its close, outlives its bound by 15 s it is stuck in the
 # kernel (a killed task that cannot exit): fail the check, dump every task
 # and every CPU's backtrace to the console, and crash the guest so that the
@@ -79,6 +89,7 @@ pktgen() {
 
 # what a pkt-gen run reports: packets sent or received, and its speed ("2.53 M")
 packets() { sed -n 's/^\(Sent\|Received\) \([0-9]*\) packets.*/\2/p' "/tmp/$1.out" | tail -n 1; }
+bytes() { sed -n 's/^\(Sent\|Received\) [0-9]* packets \([0-9]*\) bytes.*/\2/p' "/tmp/$1.out" | tail -n 1; }
 speed() { sed -n 's/^Speed: \([0-9.]* *[KMG]*\)pps.*/\1/p' "/tmp/$1.out" | tail -n 1 | tr -d ' '; }
 
 # report a run's packets and pps as metrics PREFIX_packets and PREFIX_pps
