@@ -102,6 +102,3 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("realtek", "our r8169.ko replaces the stock one and goes away cleanly",
              "realtek.sh", drivers=("realtek",), stock=("r8169",)),
 )
-
-def by_name(name: str) -> Scenario | None:
-    return next((s for s in SCENARIOS if s.name == name), None)

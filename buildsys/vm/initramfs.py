@@ -32,9 +32,6 @@ class Archive:
             self.directory(parent)
         self.entries[path.strip("/")] = (stat.S_IFREG | mode, data)
 
-    def symlink(self, path: str, target: str) -> None:
-        self.entries[path.strip("/")] = (stat.S_IFLNK | 0o777, target.encode())
-
     def write(self, target: Path) -> None:
         staging = target.with_suffix(".part")
         with staging.open("wb") as out:

@@ -11,18 +11,21 @@ import pytest
 from buildsys.vm import guestapps, hosttools
 from buildsys.vm.initramfs import Archive
 from tests.conftest import NETMAP_TARBALL
-from vmtests import GUEST, SCENARIOS, by_name
+from vmtests import GUEST, SCENARIOS
+
+BY_NAME = {scenario.name: scenario for scenario in SCENARIOS}
+
 
 
 def test_each_nic_has_a_tx_boot_and_a_flood_boot():
     for nic in ("e1000", "e1000e", "virtio_net", "vmxnet3"):
-        tx, flood = by_name(nic), by_name(f"{nic}-flood")
+        tx, flood = BY_NAME[nic], BY_NAME[f"{nic}-flood"]
         assert tx is not None and flood is not None
         assert tx.traffic == ("tx",) and flood.traffic[0] == "flood"
         assert tx.drivers == flood.drivers == (nic,)
-    veth = by_name("veth")
+    veth = BY_NAME["veth"]
     assert veth is not None and veth.traffic == ("flood",) and veth.veth_pair
-    jumbo = by_name("e1000-flood")
+    jumbo = BY_NAME["e1000-flood"]
     assert jumbo is not None and "jumbo" in jumbo.traffic
 
 
