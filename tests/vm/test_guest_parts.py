@@ -3,11 +3,11 @@ libraries, the checks' own netmap program (fast: no kernel, no boot)."""
 
 from __future__ import annotations
 
-import tarfile
 from pathlib import Path
 
 import pytest
 
+from buildsys.core import untar
 from buildsys.vm import guestapps, hosttools
 from buildsys.vm.initramfs import Archive
 from tests.conftest import NETMAP_TARBALL
@@ -48,9 +48,9 @@ def test_a_dynamic_tool_comes_with_its_loader_and_libraries():
 
 
 def test_nm_frames_links_statically(tmp_path: Path):
-    with tarfile.open(NETMAP_TARBALL) as tarball:
-        members = [m for m in tarball.getmembers() if "/sys/net/" in m.name]
-        tarball.extractall(tmp_path, members=members, filter="data")
+    # the project's own safe extraction: Debian 12's Python 3.11.2 has no filter=
+    untar.extract(Path(NETMAP_TARBALL), tmp_path,
+                  lambda member: member.name if "/sys/net/" in member.name else None)
     (netmap,) = {path.parents[2] for path in tmp_path.glob("*/sys/net/netmap_user.h")}
     program = guestapps.build(netmap, "nm-frames", tmp_path / "out")
     assert program.is_file()
