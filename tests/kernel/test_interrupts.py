@@ -28,7 +28,6 @@ from pathlib import Path
 
 import pytest
 
-from buildsys import __version__
 from buildsys.build.elfcheck import expected_vermagic, modinfo, read_elf
 from buildsys.cli.options import Options
 from buildsys.configure import netmap_sources
@@ -36,6 +35,7 @@ from buildsys.configure import run as configure_module
 from buildsys.configure.context import load_context
 from buildsys.core import locking
 from buildsys.deploy import install
+from buildsys.deploy.dkms import package_version
 from buildsys.kernel.tree import load_kernel
 from buildsys.probing import config_header
 from buildsys.probing.cache import read_answers
@@ -123,7 +123,7 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Reference:
         root, kernel.kernel_dir, seconds, (build / HEADER).read_text(),
         report["modules"]["netmap.ko"]["check"], {name: sha256(build / name) for name in OUTPUTS},
         {str(Path(f["destination"]).relative_to(stage)) for f in manifest["files"]},
-        files_under(root / "dist" / f"netmap-{__version__}"))
+        files_under(root / "dist" / f"netmap-{package_version()}"))
 
 
 def group_alive(pgid: int) -> bool:
@@ -210,8 +210,8 @@ def check_install(reference: Reference, build: Path, stage: Path) -> None:
 
 
 def check_dkms(reference: Reference, build: Path, dist: Path) -> None:
-    tree = dist / f"netmap-{__version__}"
-    tarball = dist / f"netmap-{__version__}.tar.gz"
+    tree = dist / f"netmap-{package_version()}"
+    tarball = dist / f"netmap-{package_version()}.tar.gz"
     assert sorted(p.name for p in dist.iterdir()) == sorted([tree.name, tarball.name])
     found = files_under(tree)
     assert sorted(found) == sorted(reference.dkms_files)
