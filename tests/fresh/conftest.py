@@ -4,6 +4,7 @@ terminal summary prints them (CI runs pytest without -s) and fresh-results.json 
 from __future__ import annotations
 
 import pytest
+from _pytest.terminal import TerminalReporter  # pytest 7.2 (Debian 12) exports no alias
 
 from tests.fresh.roots import RESULTS, Results
 
@@ -16,7 +17,7 @@ def fresh_results(pytestconfig: pytest.Config,
     return results
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter,
+def pytest_terminal_summary(terminalreporter: TerminalReporter,
                             config: pytest.Config) -> None:
     results = config.stash.get(RESULTS, None)
     if results is None or not results.roots:
