@@ -5,12 +5,16 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from buildsys.configure.netmap_sources import verify_checksum
 from buildsys.core import untar
 from tests.conftest import NETMAP_TARBALL, REPO
+
+if TYPE_CHECKING:
+    from tests.kernel.interrupts import Reference
 
 
 @pytest.fixture(scope="session")
@@ -39,3 +43,11 @@ def run_doit(workdir: Path, *args: str, check: bool = True) -> subprocess.Comple
     if check and result.returncode != 0:
         pytest.fail(f"doit {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     return result
+
+
+@pytest.fixture(scope="session")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Reference:
+    """The uninterrupted 6.1 run the interrupt tests compare with (made once for both files)."""
+    from tests.kernel.interrupts import make_reference  # noqa: PLC0415 (it imports run_doit)
+
+    return make_reference(tmp_path_factory)
