@@ -55,10 +55,14 @@ def build_app(context: BuildContext, app: str) -> Path:
 
 def build_utils(context: BuildContext) -> list[Path]:
     directory = utils_dir(context)
-    flags = " ".join(f"-DCONFIG_NETMAP_{s.upper()}" for s in context.options.subsystems)
     _make(context, directory, context.netmap / "utils/GNUmakefile", "utils",
-          extra=[f"SUBSYS_FLAGS={flags}"])
+          extra=[_subsystem_flags(context)])
     return [directory / name for name in UTILS_PROGRAMS]
+
+
+def _subsystem_flags(context: BuildContext) -> str:
+    flags = " ".join(f"-DCONFIG_NETMAP_{s.upper()}" for s in context.options.subsystems)
+    return f"SUBSYS_FLAGS={flags}"
 
 
 def build_static_app(context: BuildContext, app: str, directory: Path) -> Path:
@@ -70,3 +74,12 @@ def build_static_app(context: BuildContext, app: str, directory: Path) -> Path:
     _make(context, directory, context.netmap / "apps" / app / "GNUmakefile", f"{app}-static",
           extra=[app], env={"LDFLAGS": "-static"})
     return directory / app
+
+
+def build_static_utils(context: BuildContext, programs: tuple[str, ...],
+                       directory: Path) -> list[Path]:
+    """Upstream's ``programs`` from ``utils/`` (its tests), linked statically like
+    ``build_static_app``."""
+    _make(context, directory, context.netmap / "utils/GNUmakefile", "utils-static",
+          extra=[_subsystem_flags(context), *programs], env={"LDFLAGS": "-static"})
+    return [directory / program for program in programs]

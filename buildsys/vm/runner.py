@@ -58,7 +58,7 @@ def prepare(context: BuildContext, options: VmOptions, say: Callable[[str], None
     apps = [userspace.build_static_app(context, app, vm_dir / "apps" / app) for app in GUEST_APPS]
     apps += [guestapps.build(context.netmap, tool, vm_dir / "apps") for tool in GUEST_TOOLS]
     wanted = tuple(sorted({u for s in selected(options.scenarios) for u in s.utils}))
-    utils = guestapps.build_utils(context, wanted, vm_dir / "utils") if wanted else []
+    utils = userspace.build_static_utils(context, wanted, vm_dir / "utils") if wanted else []
     inputs = guest.GuestInputs(_netmap_module(context), _driver_modules(context), apps, in_tree,
                                box, {path.name: path for path in utils}, context.netmap)
     accel = qemu.choose_accelerator(options.accel, image, vm_dir / "trial", box)
