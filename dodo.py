@@ -211,3 +211,16 @@ def task_kernel_tree() -> dict[str, Any]:
     """A module-build tree, vmlinuz and modules of a newer Debian kernel (--series=7.3)."""
     return {"basename": "kernel-tree", "actions": [_kernel_tree], "params": params.KERNEL_TREE,
             "uptodate": [False], "verbosity": 2}
+
+
+@guarded
+def _matrix(**params: Any) -> None:
+    from buildsys.cli.commands import matrix_command  # noqa: PLC0415
+
+    matrix_command(params)
+
+
+def task_matrix() -> dict[str, Any]:
+    """Every kernel series Debian's archive offers, by every driver: built, VM-tested."""
+    return {"actions": [_matrix], "params": params.MATRIX, "uptodate": [False],
+            "verbosity": 2}

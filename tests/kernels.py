@@ -12,14 +12,14 @@ trixie-backports (7.x): whatever the archive offers on the day, never a pinned o
 from __future__ import annotations
 
 import functools
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from buildsys.core.errors import NetmapBuildError
-from buildsys.debian import kernel_packages, private_apt
+from buildsys.debian import private_apt
+from buildsys.debian.installed_kernels import installed_release
 from buildsys.debian.kernel_tree import NEWEST, PreparedTree, prepare_tree
 
 SERIES = ("6.1", "6.12")
@@ -27,7 +27,6 @@ FLAVOUR = "amd64"
 # where a test series comes from when the host's release has no package of it
 SUITE_OF_SERIES = {"6.1": "bookworm", "6.12": "trixie"}
 NEWEST_SUITE = "trixie-backports"
-META_PACKAGES = ("linux-headers-amd64", "linux-headers-{series}-amd64")
 
 
 @dataclass(frozen=True)
@@ -65,24 +64,6 @@ class TestKernel:
     @property
     def image(self) -> Path:
         return self.tree.path("kernel_image") if self.tree else Path(f"/boot/vmlinuz-{self.release}")
-
-
-def dpkg_depends(package: str) -> str:
-    result = subprocess.run(["dpkg-query", "-W", "-f=${Depends}", package],
-                            stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False)
-    return result.stdout if result.returncode == 0 else ""
-
-
-def installed_release(series: str) -> str | None:
-    """The generic ``-amd64`` release of ``series`` an installed meta-package depends on."""
-    pattern = kernel_packages.release_pattern(series, FLAVOUR)
-    for meta in META_PACKAGES:
-        for name, _version in kernel_packages.depends(dpkg_depends(meta.format(series=series))):
-            release = name.removeprefix("linux-headers-")
-            if name.startswith("linux-headers-") and pattern.fullmatch(release) \
-                    and Path(f"/lib/modules/{release}/build").is_dir():
-                return release
-    return None
 
 
 def installed_series() -> list[str]:

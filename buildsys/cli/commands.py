@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -205,3 +206,20 @@ def kernel_tree_command(series: str, suite: str, flavour: str, refresh: bool) ->
 def context_for(build_dir: str) -> BuildContext:
     """The configured build dir a task works on (build_dir=DIR, else the last configured)."""
     return load_context(build_dirs.chosen(build_dir))
+
+
+def matrix_command(params: dict[str, Any]) -> None:
+    from buildsys.matrix import build_matrix  # noqa: PLC0415 (doit loads this module for any task)
+    from buildsys.matrix.run import MatrixOptions  # noqa: PLC0415
+
+    out = console()
+    netmap_src = params["netmap_src"] or os.environ.get("NETMAP_SRC", "")
+    options = MatrixOptions(Path(params["out"]).resolve(), netmap_src, params["vmtest"],
+                            params["scenarios"])
+    matrix = build_matrix.make_matrix(options, params["series"],
+                                      lambda text: out.print(text, markup=False))
+    written = build_matrix.write(matrix, options.out)
+    if params["publish"]:
+        written += build_matrix.publish(matrix)
+    out.print(Path(written[1]).read_text(), markup=False, soft_wrap=True)
+    out.print("written: " + " ".join(map(str, written)), markup=False, soft_wrap=True)

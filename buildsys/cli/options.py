@@ -22,6 +22,9 @@ SUBSYSTEMS = ("vale", "pipe", "monitor", "generic", "ptnetmap", "sink", "extmem"
 DEFAULT_SUBSYSTEMS = ("vale", "pipe", "monitor", "generic", "null", "ptnetmap")
 TOGGLED_SUBSYSTEMS = ("vale", "pipe", "monitor", "generic", "ptnetmap", "sink", "extmem")
 OPTIONS_FILE = "options.json"
+# --drivers=all: every driver of the catalog, those off by default too; one that cannot be
+# built is skipped with its reason (as a default driver is), not refused (as a named one is)
+ALL_DRIVERS = "all"
 
 
 def default_drivers() -> list[str]:
@@ -111,8 +114,11 @@ def from_params(params: dict[str, Any]) -> Options:
         if params.get(name):
             setattr(options, name, params[name])
     options.kernel_opts = [o for opt in params.get("kernel_opts") or [] for o in opt.split()]
-    options.drivers, options.drivers_named = select(
-        default_drivers(), params.get("drivers"), params.get("no_drivers"), _driver_names)
+    if params.get("drivers") == ALL_DRIVERS:  # the catalog's every driver, none of them named
+        options.drivers = [d.name for d in DRIVERS if d.name not in _dropped(params)]
+    else:
+        options.drivers, options.drivers_named = select(
+            default_drivers(), params.get("drivers"), params.get("no_drivers"), _driver_names)
     app_names = [a.name for a in APPS]
     options.apps, _ = select(app_names, params.get("apps"), params.get("no_apps"), _app_names)
     options.subsystems = _subsystems(params)
@@ -122,6 +128,13 @@ def from_params(params: dict[str, Any]) -> Options:
     options.dmasync = not params.get("without_dmasync")
     options.no_cache = bool(params.get("no_cache"))
     return options
+
+
+def _dropped(params: dict[str, Any]) -> list[str]:
+    without = params.get("no_drivers")
+    if without is True:
+        return [d.name for d in DRIVERS]
+    return _driver_names(_names(without)) if isinstance(without, str) else []
 
 
 def _subsystems(params: dict[str, Any]) -> list[str]:

@@ -20,7 +20,8 @@ _VALUE_PARAMS = (
     ("kernel_dir", "kernel-dir", "kernel build tree [/lib/modules/$(uname -r)/build]"),
     ("kernel_sources", "kernel-sources", "full kernel sources, a dir or a tarball"),
     ("install_mod_path", "install-mod-path", "where the modules will be installed"),
-    ("drivers", "drivers", "only these drivers (comma separated)"),
+    ("drivers", "drivers", "only these drivers (comma separated), or all: every driver, each "
+     "built where it can be"),
     ("apps", "apps", "only these apps (comma separated)"),
     ("mod_name", "mod-name", "netmap module name [netmap]"),
     ("driver_suffix", "driver-suffix", "suffix added to the patched modules' names"),
@@ -136,6 +137,22 @@ KERNEL_TREE: list[dict[str, Any]] = [
 
 
 
+MATRIX: list[dict[str, Any]] = [
+    {"name": "series", "long": "series", "default": "",
+     "help": "only these series, comma separated [every series Debian's archive offers]"},
+    {"name": "out", "long": "out", "default": "build/matrix",
+     "help": "where matrix.json, matrix.md and each release's build go [build/matrix]"},
+    {"name": "netmap_src", "long": "netmap-src", "default": "",
+     "help": "netmap sources, DIR|TARBALL [$NETMAP_SRC, else the pinned commit]"},
+    {"name": "vmtest", "long": "vmtest", "inverse": "no-vmtest", "type": bool, "default": True,
+     "help": "boot each release's image in doit vmtest [yes]"},
+    {"name": "scenarios", "long": "scenarios", "default": "",
+     "help": "vmtest's scenarios, comma separated [its default set]"},
+    {"name": "publish", "long": "publish", "type": bool, "default": False,
+     "help": "also write docs/kernel-matrix.json and the README's kernel table"},
+]
+
+
 DKMS: list[dict[str, Any]] = [{"name": "dist", "long": "dist", "default": "dist",
          "help": "where to write the tree [dist]"}]
 
@@ -154,7 +171,7 @@ def task_params(argv: list[str]) -> dict[str, list[dict[str, Any]]]:
     return {"configure": configure_params(argv), "build": [], "install": INSTALL,
             "uninstall": [INSTALL[-1]], "load": DRY_RUN, "unload": DRY_RUN, "dkms": DKMS,
             "deb": DEB, "vmtest": VMTEST, "kernel-tree": KERNEL_TREE, "port-driver": PORT,
-            "save-patch": PORT}
+            "save-patch": PORT, "matrix": MATRIX}
 
 
 # doit's own options that take a value (before the first task name)
@@ -214,7 +231,8 @@ def _unknown(task: str, name: str, params: list[dict[str, Any]]) -> str:
 
 
 # comma-separated values that must each be one of these
-_LIST_CHOICES = {("vmtest", "scenarios"): SCENARIO_NAMES}
+_LIST_CHOICES = {("vmtest", "scenarios"): SCENARIO_NAMES,
+                 ("matrix", "scenarios"): SCENARIO_NAMES}
 # paths that must exist when given (vmtest would otherwise build everything first)
 _MUST_EXIST = {("vmtest", "kernel_image"), ("vmtest", "modules_dir")}
 # kernel versions: X.Y or X.Y.Z
