@@ -144,8 +144,9 @@ MATRIX: list[dict[str, Any]] = [
      "help": "where matrix.json, matrix.md and each release's build go [build/matrix]"},
     {"name": "netmap_src", "long": "netmap-src", "default": "",
      "help": "netmap sources, DIR|TARBALL [$NETMAP_SRC, else the pinned commit]"},
-    {"name": "vmtest", "long": "vmtest", "inverse": "no-vmtest", "type": bool, "default": True,
-     "help": "boot each release's image in doit vmtest [yes]"},
+    {"name": "vmtest", "long": "vmtest", "default": "all",
+     "help": "the series whose image doit vmtest boots: all, none, or a comma-separated "
+             "list [all]"},
     {"name": "scenarios", "long": "scenarios", "default": "",
      "help": "vmtest's scenarios, comma separated [its default set]"},
     {"name": "publish", "long": "publish", "type": bool, "default": False,

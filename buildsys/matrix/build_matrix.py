@@ -22,13 +22,14 @@ PUBLISHED = REPO / "docs" / "kernel-matrix.json"
 README = REPO / "README.md"
 
 
-def wanted_series(offered: dict[str, list[suites.Offer]], names: str) -> list[str]:
+def wanted_series(offered: dict[str, list[suites.Offer]], names: str,
+                  option: str = "--series") -> list[str]:
     """The series asked for (all the archive offers when none is named)."""
     asked = [name for name in names.replace(",", " ").split() if name]
     missing = [name for name in asked if name not in offered]
     if missing:
         raise UserError(f"Debian's archive offers no kernel series {', '.join(missing)}",
-                        f"choose from {' '.join(offered)}, or leave --series out")
+                        f"choose from {' '.join(offered)} for {option}, or leave it out")
     return asked or list(offered)
 
 
@@ -37,6 +38,9 @@ def make_matrix(options: MatrixOptions, names: str,
     today = datetime.date.today()
     offered = suites.by_series(suites.archive_offers(trees_cache_root(), today, say))
     chosen = wanted_series(offered, names)
+    booted = options.vmtest.replace(",", " ").split()
+    wanted_series(offered, " ".join(name for name in booted if name not in ("all", "none")),
+                  "--vmtest")
     say(f"series offered: {' '.join(offered)}; running {' '.join(chosen)}")
     kernels = [(kernel_for(series, offered[series], say), offered[series]) for series in chosen]
     entries = run_all(kernels, options, say)

@@ -12,7 +12,7 @@ END = "<!-- end of the kernel matrix -->"
 
 def plain(text: str) -> str:
     """A reason fit for any machine's README: absolute paths cut to their last part."""
-    return re.sub(r"/(?:[^/\s()]+/)+([^/\s()]+)", r"\1", text).replace("|", "/")
+    return re.sub(r"(?<![\w.~-])/(?:[^/\s()]+/)+([^/\s()]+)", r"\1", text).replace("|", "/")
 
 
 def cell(row: dict[str, str]) -> str:
