@@ -26,7 +26,9 @@ def add(archive: Archive, plan: LoadPlan, in_tree: InTree) -> dict[str, str]:
     probed = [command[1] for command in plan.commands if command[0] == "modprobe"]
     for name in dict.fromkeys([*probed, *plan.removed]):
         # a module built into the kernel (or absent) has an empty chain: nothing to insert
-        needed = in_tree.load_order([name]) if in_tree.has(name) else []
+        # modinfo's depends= and modprobe say i2c-algo-bit; modules.dep's name is i2c_algo_bit
+        key = module_name(name)
+        needed = in_tree.load_order([key]) if in_tree.has(key) else []
         chain = [_add_stock(archive, in_tree, module) for module in needed if in_tree.has(module)]
         archive.file(f"lib/stock/{name}.chain", (" ".join(chain) + "\n").encode())
     archive.file("lib/nmt/plan.sh", guest_script(plan, lambda path: f"/lib/nm/{Path(path).name}")

@@ -158,3 +158,24 @@ def test_the_guard_stops_a_stalled_command(tmp_path: Path) -> None:
     assert timed.stopped == "no end after 0 s"
     done = proc.run(["true"], tmp_path / "true.log", guard=proc.Guard(5))
     assert done.stopped == "" and done.returncode == 0
+
+
+def test_a_dashed_dependency_of_the_load_plan_gets_its_chain(tmp_path: Path) -> None:
+    """igb's modinfo says depends=i2c-algo-bit (so does doit load's modprobe); modules.dep's
+    file is i2c-algo-bit.ko, known as i2c_algo_bit: the guest must still get the module."""
+    from buildsys.deploy.loading import LoadPlan  # noqa: PLC0415
+    from buildsys.vm import guestplan  # noqa: PLC0415
+
+    (tmp_path / "modules.dep").write_text(
+        "kernel/drivers/i2c/algos/i2c-algo-bit.ko:\n")
+    (tmp_path / "kernel/drivers/i2c/algos").mkdir(parents=True)
+    (tmp_path / "kernel/drivers/i2c/algos/i2c-algo-bit.ko").write_bytes(b"\x7fELF bit")
+    igb = tmp_path / "igb.ko"
+    igb.write_bytes(b"\x7fELF igb")
+    plan = LoadPlan(commands=[["modprobe", "i2c-algo-bit"], ["insmod", str(igb)]],
+                    inserted=["igb"])
+    archive = Archive()
+    guestplan.add(archive, plan, InTree(tmp_path))
+    chain = archive.entries["lib/stock/i2c-algo-bit.chain"][1].decode().split()
+    assert chain == ["/lib/stock/i2c_algo_bit.ko"]
+    assert archive.entries["lib/stock/i2c_algo_bit.ko"][1] == b"\x7fELF bit"
