@@ -113,10 +113,12 @@ def task_save_patch() -> dict[str, Any]:
 
 
 @guarded
-def _install(destdir: str, install_mod_path: str, prefix: str, dry_run: bool) -> None:
+def _install(**params: Any) -> None:
     from buildsys.cli.commands import install_command  # noqa: PLC0415
 
-    install_command(_build_context(), destdir, install_mod_path, prefix, dry_run)
+    install_command(_build_context(), params["destdir"], params["install_mod_path"],
+                    params["prefix"], params["dry_run"],
+                    sign=(params["sign"], params["sign_key"], params["sign_cert"]))
 
 
 @guarded

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from buildsys.build import modsig
 from buildsys.build.elfcheck import ModuleCheck
 from buildsys.core.locking import locked, write_atomic
 
@@ -66,7 +67,8 @@ def summary(build_dir: Path, console: Console) -> None:
     for name, entry in sorted(data.get("modules", {}).items()):
         check = entry.get("check") or {}
         assert isinstance(check, dict)
-        details = check.get("vermagic", "") if entry["status"] == "built" else entry.get("log", "")
+        details = (f"{str(check.get('vermagic', '')).strip()}; {modsig.text(check.get('signature'))}"
+                   if entry["status"] == "built" else entry.get("log", ""))
         table.add_row(name, _status(str(entry["status"])), escape(str(details)))
     for name, entry in sorted(data.get("userspace", {}).items()):
         table.add_row(name, _status(str(entry["status"])), escape(str(entry.get("details", ""))))

@@ -2,7 +2,8 @@
 
 Its vermagic must be the target kernel's, it must carry a license, and every
 symbol it imports must be exported by the kernel (``Module.symvers``) or by a
-module we built.
+module we built.  It also says whether the module is signed, and by whom
+(``modsig``): a signature is no condition, but one that cannot be read is a problem.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from elftools.elf.elffile import ELFFile
 from elftools.elf.sections import SymbolTableSection
 
+from buildsys.build.modsig import MAGIC, ModuleSignature, SignatureError, read_signature
 from buildsys.core.errors import UserError
 from buildsys.kernel.kbuild import symvers_exports
 from buildsys.kernel.tree import KernelTree
@@ -28,6 +30,8 @@ class ModuleCheck:
     license: str
     missing_symbols: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    signed: bool = False
+    signature: ModuleSignature | None = None  # who signed it, when it is signed
 
     @property
     def ok(self) -> bool:
@@ -96,9 +100,15 @@ def undefined_symbols(elf: ELFFile) -> set[str]:
 
 
 def check_module(path: Path, kernel: KernelTree, extra_exports: set[str]) -> ModuleCheck:
-    elf = read_elf(path)
+    data = module_bytes(path)
+    elf = ELFFile(io.BytesIO(data))
     info = modinfo(elf)
     check = ModuleCheck(path.name, info.get("vermagic", ""), info.get("license", ""))
+    check.signed = data.endswith(MAGIC)
+    try:
+        check.signature = read_signature(data)
+    except SignatureError as error:
+        check.problems.append(f"module signature: {error}")
     wanted = expected_vermagic(kernel)
     if check.vermagic != wanted:
         check.problems.append(f"vermagic {check.vermagic!r} is not the kernel's {wanted!r}")

@@ -28,7 +28,7 @@ from buildsys.configure.run import configure
 from buildsys.core.errors import ToolError, UserError
 from buildsys.debian.kernel_tree import prepare_tree
 from buildsys.debian.kernel_tree import summary as tree_summary
-from buildsys.deploy import deb, dkms, install, loading, vendoring
+from buildsys.deploy import deb, dkms, install, loading, signing, vendoring
 from buildsys.drivers import porting
 from buildsys.vm import report as vm_report
 from buildsys.vm import runner
@@ -93,10 +93,16 @@ def save_patch_command(context: BuildContext, driver: str, since: str, until: st
 
 
 def install_command(context: BuildContext, destdir: str, mod_path: str, prefix: str,
-                    dry_run: bool) -> None:
+                    dry_run: bool, *, sign: tuple[bool, str, str] = (False, "", "")) -> None:
+    key = signing.signing_key(*sign)  # --sign, --sign-key, --sign-cert: checked first
     where = install.targets(context, destdir, mod_path, prefix)
-    items, changed = install.install(context, where, dry_run)
+    items, changed = install.install(context, where, dry_run, key)
     out = console()
+    if key:
+        out.print(f"signing key ({key.origin}): {key.key}, certificate {key.cert}",
+                  soft_wrap=True, markup=False)
+    for name, signature in install.signatures(items, installed=not dry_run):
+        out.print(f"{name}: {signature}", soft_wrap=True, markup=False)
     if dry_run:
         for item in items:
             out.print(f"{item.mode:04o} {item.destination}", soft_wrap=True)

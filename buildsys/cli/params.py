@@ -96,6 +96,13 @@ INSTALL: list[dict[str, Any]] = [
     {"name": "install_mod_path", "long": "install-mod-path", "default": "",
      "help": "base dir for lib/modules/<release>/updates [configured, else /]"},
     {"name": "prefix", "long": "prefix", "default": "", "help": "install prefix [configured]"},
+    {"name": "sign", "long": "sign", "type": bool, "default": False,
+     "help": "sign the modules with the kernel's sign-file [key: DKMS's MOK]"},
+    {"name": "sign_key", "long": "sign-key", "default": "",
+     "help": "private key to sign the modules with (implies --sign)"},
+    {"name": "sign_cert", "long": "sign-cert", "default": "",
+     "help": "its X.509 certificate, PEM or DER [the key file]"},
+    # last: uninstall takes it alone (INSTALL[-1])
     {"name": "dry_run", "long": "dry-run", "type": bool, "default": False,
      "help": "list what would be written, write nothing"},
 ]

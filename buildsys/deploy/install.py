@@ -1,8 +1,9 @@
 """``doit install`` / ``doit uninstall``: what build made, into the system or a staging dir.
 
-Only modules that passed their ELF checks are installed.  Every file written
-is listed in ``<build-dir>/install-manifest.json`` with its digest, so that
-installing again changes nothing and uninstalling removes exactly those files.
+Only modules that passed their ELF checks are installed; with ``--sign`` each is
+signed first (``signing``).  Every file written is listed in
+``<build-dir>/install-manifest.json`` with its digest, so that installing again
+changes nothing and uninstalling removes exactly those files.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from buildsys.core import proc
 from buildsys.core.errors import UserError
 from buildsys.core.files import file_digest
 from buildsys.core.locking import write_atomic
+from buildsys.deploy import signing
+from buildsys.deploy.signing import SigningKey
 
 MANIFEST = "install-manifest.json"
 USER_HEADERS = {"sys/net/netmap.h": "net", "sys/net/netmap_user.h": "net",
@@ -97,12 +100,16 @@ def check_writable(items: list[Item]) -> None:
                             "--install-mod-path=DIR")
 
 
-def install(context: BuildContext, where: Targets, dry_run: bool) -> tuple[list[Item], int]:
-    """Install the plan; returns it and how many files were (or would be) written."""
+def install(context: BuildContext, where: Targets, dry_run: bool,
+            key: SigningKey | None = None) -> tuple[list[Item], int]:
+    """Install the plan (its modules signed with ``key``, if given); returns it and how
+    many files were (or would be) written."""
     items = plan(context, where)
     missing = [item.source for item in items if not Path(item.source).is_file()]
     if missing:
         raise UserError(f"not built: {missing[0]}", "run doit build first")
+    if key:  # every module signed before the first file is written
+        items = signing.sign_items(items, key, context.kernel_tree, context.build_dir)
     changed = [item for item in items if not _same(item)]
     if dry_run:
         return items, len(changed)
@@ -166,8 +173,19 @@ def _module_index(context: BuildContext, mod_path: Path) -> list[str]:
 
 def _same(item: Item) -> bool:
     destination = Path(item.destination)
-    return (destination.is_file() and file_digest(destination) == file_digest(Path(item.source))
-            and destination.stat().st_mode & 0o777 == item.mode)
+    if not destination.is_file() or destination.stat().st_mode & 0o777 != item.mode:
+        return False
+    if item.destination.endswith(".ko"):  # the same code, signed by the same key (or not)
+        return signing.same_module(Path(item.source), destination)
+    return file_digest(destination) == file_digest(Path(item.source))
+
+
+def signatures(items: list[Item], installed: bool) -> list[tuple[str, str]]:
+    """Each module's name and "signed by CN (sha256)" or "unsigned": as installed, or
+    (``installed`` false: a dry run) as it would be."""
+    return [(Path(item.destination).name,
+             signing.describe(Path(item.destination if installed else item.source)))
+            for item in items if item.destination.endswith(".ko")]
 
 
 def run_depmod(context: BuildContext, mod_path: Path) -> None:
