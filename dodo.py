@@ -10,16 +10,36 @@ import sys
 from typing import Any
 
 from doit import create_after, get_var
+from doit.reporter import ConsoleReporter
 from doit.tools import config_changed
 
-from buildsys.cli import build_dirs, params
+from buildsys.build.build_progress import count_uptodate
+from buildsys.cli import build_dirs, params, progress
 from buildsys.cli.console import guarded
 
 params.check_command_line(sys.argv)  # one line for an unknown option, before doit parses
 
+
+class _Reporter(ConsoleReporter):  # type: ignore[misc]  # doit is untyped
+    """doit's lines, above the live progress bars on a terminal (buildsys/cli/progress.py);
+    a part of `doit build` it finds up to date counts in its stage."""
+
+    def write(self, text: str) -> None:
+        progress.write(text, self.outstream)
+
+    def skip_uptodate(self, task: Any) -> None:
+        super().skip_uptodate(task)
+        count_uptodate(task.name)
+
+    def complete_run(self) -> None:
+        progress.stop()  # before doit's report of failures
+        super().complete_run()
+
+
 # "continue": one failed part (a driver, an app) does not stop the others
 DOIT_CONFIG = {"default_tasks": [], "verbosity": 2, "action_string_formatting": "new",
-               "continue": True, "dep_file": build_dirs.doit_state_file(get_var("build_dir", ""))}
+               "continue": True, "dep_file": build_dirs.doit_state_file(get_var("build_dir", "")),
+               "reporter": _Reporter}
 
 
 @guarded
@@ -66,6 +86,7 @@ def task_build() -> Any:
         yield task
 
     def summary() -> None:
+        progress.stop()  # the live bars go before the table
         build_report.prune(context.build_dir, tasks.expected_artifacts(context))
         build_report.summary(context.build_dir, commands_console())
 

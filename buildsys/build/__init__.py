@@ -1,1 +1,1 @@
-"""`doit build`: netmap.ko and the drivers through kbuild, libnetmap and the apps, ELF checks, build.json."""
+"""`doit build`: netmap.ko and the drivers through kbuild, libnetmap, the apps, build.json."""

@@ -1,4 +1,8 @@
-"""The actions of `doit build`'s sub-tasks: build, check, record."""
+"""The actions of `doit build`'s sub-tasks: build, check, record, count in the progress.
+
+A step's ``total`` is how many parts its progress stage has (`build_progress`); without
+it, as in a DKMS build, nothing is counted.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from buildsys.build import build_report
+from buildsys.build.build_progress import APPS_STAGE, MODULES_STAGE, counted
 from buildsys.build.driver_build import build_driver, prepare_tree
 from buildsys.build.elfcheck import check_module
 from buildsys.build.modules import build_netmap, netmap_dir
@@ -19,10 +24,16 @@ from buildsys.kernel.kbuild import symvers_exports
 from buildsys.kernel.tree import KernelTree
 
 
-def netmap_step(build_dir: Path) -> None:
+def netmap_step(build_dir: Path, total: int | None = None) -> None:
     context = load_context(build_dir)
-    kernel = context.kernel_tree  # the configured tree is still there, before anything is written
     name = f"{context.options.mod_name}.ko"
+    with counted(MODULES_STAGE, total, name):
+        _netmap(context, name)
+
+
+def _netmap(context: BuildContext, name: str) -> None:
+    build_dir = context.build_dir
+    kernel = context.kernel_tree  # the configured tree is still there, before anything is written
     log = str(build_dir / "logs" / f"{name}.log")
     try:
         module = build_netmap(context)
@@ -44,11 +55,13 @@ def netmap_exports(context: BuildContext) -> set[str]:
     return symvers_exports(netmap_dir(context) / "Module.symvers")
 
 
-def _userspace(build_dir: Path, name: str, build: Callable[[BuildContext], object]) -> None:
+def _userspace(build_dir: Path, name: str, build: Callable[[BuildContext], object],
+               total: int | None) -> None:
     context = load_context(build_dir)
     log = str(build_dir / "logs" / f"{name}.log")
     try:
-        produced = build(context)
+        with counted(APPS_STAGE, total, name):
+            produced = build(context)
     except ToolError:
         build_report.record(build_dir, "userspace", name, {"status": "failed", "details": log})
         raise
@@ -56,21 +69,30 @@ def _userspace(build_dir: Path, name: str, build: Callable[[BuildContext], objec
                         {"status": "built", "details": str(produced), "log": log})
 
 
-def libnetmap_step(build_dir: Path) -> None:
-    _userspace(build_dir, "libnetmap", build_libnetmap)
+def libnetmap_step(build_dir: Path, total: int | None = None) -> None:
+    _userspace(build_dir, "libnetmap", build_libnetmap, total)
 
 
-def app_step(build_dir: Path, app: str) -> None:
-    _userspace(build_dir, app, lambda context: build_app(context, app))
+def app_step(build_dir: Path, app: str, total: int | None = None) -> None:
+    _userspace(build_dir, app, lambda context: build_app(context, app), total)
 
 
-def utils_step(build_dir: Path) -> None:
-    _userspace(build_dir, "utils", lambda context: len(build_utils(context)))
+def utils_step(build_dir: Path, total: int | None = None) -> None:
+    _userspace(build_dir, "utils", lambda context: len(build_utils(context)), total)
 
 
-def driver_step(build_dir: Path, name: str) -> bool:
+def driver_step(build_dir: Path, name: str, total: int | None = None) -> bool:
     """Build one driver; its failure is reported but fatal only when asked for."""
     context = load_context(build_dir)
+    with counted(MODULES_STAGE, total, name) as part:
+        part.failed = not _driver_built(context, name)
+    options = context.options
+    return not part.failed or not (options.fail_on_driver_errors or options.drivers_named)
+
+
+def _driver_built(context: BuildContext, name: str) -> bool:
+    """Whether the driver built and its modules pass their checks (failures reported)."""
+    build_dir = context.build_dir
     kernel = context.kernel_tree  # the configured tree is still there, before anything is written
     driver, build = driver_named(name), context.configuration.driver_build(name)
     log = str(build_dir / "logs" / f"{name}.log")
@@ -82,7 +104,7 @@ def driver_step(build_dir: Path, name: str) -> bool:
             build_report.record(build_dir, "modules", f"{module}.ko ({name})",
                                 build_report.module_entry(Path(module), None, "failed", log))
         report(error)
-        return not (context.options.fail_on_driver_errors or context.options.drivers_named)
+        return False
     return _check_driver(context, kernel, name, modules, log)
 
 
@@ -98,7 +120,7 @@ def _check_driver(context: BuildContext, kernel: KernelTree, name: str, modules:
             report(ToolError(f"{module.name} fails its ELF checks: {'; '.join(check.problems)}",
                              "it will not be installed"))
             ok = False
-    return ok or not (context.options.fail_on_driver_errors or context.options.drivers_named)
+    return ok
 
 
 def clean(build_dir: Path) -> None:

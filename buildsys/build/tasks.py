@@ -14,6 +14,7 @@ from typing import Any
 
 from apps import APPS
 from buildsys.build import steps
+from buildsys.build.build_progress import APPS_STAGE, MODULES_STAGE, part_task
 from buildsys.build.driver_build import module_paths
 from buildsys.build.modules import COMPAT_HEADER, netmap_dir
 from buildsys.build.userspace import app_dir, libnetmap_dir, utils_dir
@@ -44,12 +45,14 @@ def build_tasks(context: BuildContext, config_changed: ConfigChanged) -> Iterato
     build_dir = context.build_dir
     kernel_sources = context.sources("sys/dev/netmap/*.[ch]", "sys/net/*.h", "LINUX/*.[ch]")
     module = netmap_dir(context) / f"{context.options.mod_name}.ko"
-    yield {"name": "netmap", "doc": f"build {module.name} through the kernel's kbuild",
-           "actions": [partial(steps.netmap_step, build_dir)],
+    total = 1 + len(context.configuration.driver_builds)  # the parts of its progress stage
+    yield {"name": _part("netmap", MODULES_STAGE),
+           "doc": f"build {module.name} through the kernel's kbuild",
+           "actions": [partial(steps.netmap_step, build_dir, total)],
            "file_dep": [str(p) for p in [*kernel_sources, context.header, COMPAT_HEADER]],
            "targets": [str(module)],
            "uptodate": [config_changed(_modules_config(context)), _finished(netmap_dir(context))]}
-    drivers = list(_driver_tasks(context, config_changed))
+    drivers = list(_driver_tasks(context, config_changed, total))
     names = [f"build:{task['name']}" for task in drivers]  # before doit renames them
     yield from drivers
     yield {"name": "modules", "doc": "build netmap.ko and the patched drivers", "actions": None,
@@ -63,7 +66,14 @@ def _finished(directory: Path) -> Callable[[], bool]:
     return partial(finished, directory)
 
 
-def _driver_tasks(context: BuildContext, config_changed: ConfigChanged) -> Iterator[Task]:
+def _part(name: str, stage: str) -> str:
+    """The name of a task that builds one part of a progress ``stage``."""
+    part_task(f"build:{name}", stage)
+    return name
+
+
+def _driver_tasks(context: BuildContext, config_changed: ConfigChanged,
+                  total: int) -> Iterator[Task]:
     for build in context.configuration.driver_builds:
         driver, name = driver_named(build.name), build.name
         deps = [str(build.patch.path), str(context.header),
@@ -72,8 +82,9 @@ def _driver_tasks(context: BuildContext, config_changed: ConfigChanged) -> Itera
         # what the build depends on: the patch, not the range it was chosen for
         plan = {key: value for key, value in driver_build_json(build).items()
                 if key != "range_text"}
-        yield {"name": f"driver-{name}", "doc": f"patch and build the {name} driver",
-               "actions": [partial(steps.driver_step, context.build_dir, name)],
+        yield {"name": _part(f"driver-{name}", MODULES_STAGE),
+               "doc": f"patch and build the {name} driver",
+               "actions": [partial(steps.driver_step, context.build_dir, name, total)],
                "file_dep": deps, "task_dep": ["build:netmap"],
                "targets": [str(p) for p in module_paths(context, driver)],
                "uptodate": [config_changed({**_modules_config(context), "plan": plan})]}
@@ -84,22 +95,23 @@ def _userspace_tasks(context: BuildContext, config_changed: ConfigChanged) -> It
     headers = [str(p) for p in context.sources(*USER_HEADERS)]
     library = libnetmap_dir(context) / "libnetmap.a"
     uptodate = [config_changed(_userspace_config(context))]
-    yield {"name": "libnetmap", "doc": "build libnetmap.a",
-           "actions": [partial(steps.libnetmap_step, build_dir)],
+    selected = [a.name for a in APPS if a.name in options.apps]
+    total = 1 + len(selected) + options.utils  # the parts of its progress stage
+    yield {"name": _part("libnetmap", APPS_STAGE), "doc": "build libnetmap.a",
+           "actions": [partial(steps.libnetmap_step, build_dir, total)],
            "file_dep": headers + [str(p) for p in context.sources("libnetmap/*.c")],
            "targets": [str(library)], "uptodate": [*uptodate, _finished(library.parent)]}
-    selected = [a.name for a in APPS if a.name in options.apps]
     for app in selected:
         sources = context.sources(f"apps/{app}/*", "apps/include/*.h")
-        yield {"name": app, "doc": f"build the {app} app",
-               "actions": [partial(steps.app_step, build_dir, app)],
+        yield {"name": _part(app, APPS_STAGE), "doc": f"build the {app} app",
+               "actions": [partial(steps.app_step, build_dir, app, total)],
                "file_dep": [*headers, *map(str, sources), str(library)],
                "targets": [str(app_dir(context, app) / app)],
                "uptodate": [*uptodate, _finished(app_dir(context, app))]}
     app_tasks = [f"build:{app}" for app in selected]
     if options.utils:
-        yield {"name": "utils", "doc": "build the utils (test programs)",
-               "actions": [partial(steps.utils_step, build_dir)],
+        yield {"name": _part("utils", APPS_STAGE), "doc": "build the utils (test programs)",
+               "actions": [partial(steps.utils_step, build_dir, total)],
                "file_dep": [*headers, *map(str, context.sources("utils/*")), str(library)],
                "targets": [str(utils_dir(context) / "functional")],
                "uptodate": [config_changed(_userspace_config(context, "subsystems")),

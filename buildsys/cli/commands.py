@@ -9,17 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
 from apps import APPS
-from buildsys.cli import build_dirs
+from buildsys.cli import build_dirs, progress
 from buildsys.cli.options import TOGGLED_SUBSYSTEMS, from_params
 from buildsys.cli.params import subsystem_words
 from buildsys.configure import outputs
@@ -54,17 +46,9 @@ def configure_command(params: dict[str, Any], argv: list[str]) -> None:
     if unknown:
         raise UserError(f"unknown subsystem {', '.join(unknown)}",
                         f"valid subsystems: {' '.join(TOGGLED_SUBSYSTEMS)}")
-    out = console()
-    with Progress(SpinnerColumn(), TextColumn("probing the kernel"), BarColumn(),
-                  MofNCompleteColumn(), TimeElapsedColumn(), console=out,
-                  disable=not out.is_terminal, transient=True) as bar:
-        task = bar.add_task("probes", total=None)
-
-        def advance(done: int, planned: int) -> None:
-            bar.update(task, completed=done, total=planned)
-
-        found = configure(from_params(params), advance)
-    outputs.summary(found, out)
+    found = configure(from_params(params))  # its probes' progress: buildsys/cli/progress.py
+    progress.stop()  # the live bar goes before the summary table
+    outputs.summary(found, console())
 
 
 def port_command(context: BuildContext, driver: str, kernel_sources: str) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from buildsys.cli import progress
 from buildsys.core.errors import NetmapBuildError, UserError
 
 _REMEDIES = {
@@ -34,6 +35,7 @@ def filesystem_error(error: OSError) -> UserError:
 
 
 def report(error: NetmapBuildError) -> None:
+    progress.stop()  # the live bars go first: the line stays whole, above the next ones
     errors = Console(file=sys.__stderr__, highlight=False)
     errors.print(Text.assemble(("error: ", "bold red"), error.one_line()), soft_wrap=True)
 
@@ -46,21 +48,25 @@ def guarded(action: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return action(*args, **kwargs)
         except UserError as error:
-            if kwargs.get("verbose"):
-                traceback.print_exc()
+            _traceback(kwargs)
             report(error)
             raise SystemExit(error.exit_status) from None
         except NetmapBuildError as error:
-            if kwargs.get("verbose"):
-                traceback.print_exc()
+            _traceback(kwargs)
             report(error)
             return False
         except OSError as error:  # the machine's fault: a full disk, a read-only tree...
-            if kwargs.get("verbose"):
-                traceback.print_exc()
+            _traceback(kwargs)
             report(filesystem_error(error))
             raise SystemExit(2) from None
 
     run.__name__ = getattr(action, "__name__", "action")
     run.__doc__ = action.__doc__
     return run
+
+
+def _traceback(kwargs: dict[str, Any]) -> None:
+    """With --verbose, the traceback (the live bars taken down first)."""
+    if kwargs.get("verbose"):
+        progress.stop()
+        traceback.print_exc()
