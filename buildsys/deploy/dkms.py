@@ -3,10 +3,10 @@
 The tree holds the engine, the probe/driver/app records, our patches and glue,
 the netmap sources of the configured build dir, ``dkms.conf``, the entry
 ``dkms_build.py`` and, under ``kernel-sources/``, the pristine driver folders of
-the kernel series it targets (``vendoring``).  ``dkms.conf`` lists netmap.ko and
-the modules of the drivers selected in the configured build dir; the drivers'
-entries are active only for kernels whose sources the tree carries or whose
-``linux-source-X.Y`` is installed, the rule ``dkms_build.py`` follows.
+the kernel series it targets (``vendoring``).  ``dkms.conf`` lists netmap.ko and,
+for each kernel, the modules of the selected drivers it can build: sources of its
+series (in the tree, else an installed ``linux-source-X.Y``), its Kconfig symbol
+built as a module, and no failure recorded for that kernel (``left_out``).
 """
 
 from __future__ import annotations
@@ -20,10 +20,12 @@ from packaging.version import Version
 from buildsys import __version__
 from buildsys.configure.context import BuildContext
 from buildsys.configure.netmap_sources import PINNED_COMMIT
+from buildsys.core import proc
+from buildsys.core.errors import ToolError
 from buildsys.core.locking import staged_dir
-from buildsys.deploy import vendoring
+from buildsys.deploy import left_out, vendoring
 from buildsys.drivers.kernel_sources import DEBIAN_TARBALL
-from buildsys.drivers.patching import choose_patch
+from buildsys.drivers.patching import apply_patch, choose_patch
 from buildsys.drivers.selection import driver_named, source_path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -46,13 +48,12 @@ def module_entries(context: BuildContext) -> tuple[list[str], list[tuple[str, st
 
 
 def dkms_conf(context: BuildContext, by_series: dict[str, list[str]]) -> str:
-    """DKMS 3.x: AUTOINSTALL, the supported kernels, only $kernelver and $kernel_source_dir.
+    """DKMS 3.x: AUTOINSTALL, the supported kernels; of dkms's variables only $kernelver and
+    $kernel_source_dir (the documented ones).
 
     ``by_series``: the drivers that build from the sources the tree carries, per series."""
     drivers, _modules = module_entries(context)
     lines = ['PACKAGE_NAME="netmap"', f'PACKAGE_VERSION="{package_version()}"',
-             # the distribution's python3 and its python3-* packages, whatever PATH holds
-             'MAKE[0]="/usr/bin/python3 ./dkms_build.py $kernelver $kernel_source_dir"',
              'AUTOINSTALL="yes"',
              f'BUILD_EXCLUSIVE_KERNEL_MIN="{KERNEL_MIN}"',
              f'BUILD_EXCLUSIVE_KERNEL_MAX="{KERNEL_MAX}"',
@@ -61,32 +62,48 @@ def dkms_conf(context: BuildContext, by_series: dict[str, list[str]]) -> str:
              f'BUILT_MODULE_NAME[0]="{context.options.mod_name}"',
              'BUILT_MODULE_LOCATION[0]="out/modules/netmap/"',
              # dkms 3.0.10 requires it; later ones ignore it on Debian
-             'DEST_MODULE_LOCATION[0]="/updates/dkms"']
-    if drivers:
-        lines += _driver_lines(drivers, by_series)
+             'DEST_MODULE_LOCATION[0]="/updates/dkms"',
+             *_driver_lines(drivers, by_series),
+             # the distribution's python3 and its python3-* packages, whatever PATH holds
+             'MAKE[0]="/usr/bin/python3 ./dkms_build.py $kernelver $kernel_source_dir '
+             '$_state ${_drivers:--}"']
     return "\n".join(lines) + "\n"
 
 
 def _driver_lines(drivers: list[str], by_series: dict[str, list[str]]) -> list[str]:
-    # dkms_build.py's rule (kernel_sources.release_series, vendoring), in shell
+    """Each driver's module entry, only for a kernel it can build for: the tree's sources
+    of the kernel's series offer it (else an installed linux-source-X.Y offers all of them:
+    dkms_build.py's rule), the kernel builds its Kconfig symbol as a module, and no earlier
+    build for this kernel left it out (``left_out``).  dkms fails a build that misses a
+    module it was told about, so the list is decided here, before the build."""
     tarball = DEBIAN_TARBALL.format(series="${_series}")
-    lines = ["# patched drivers: those the tree's sources of the kernel's series take, else all",
-             "# of them when the kernel's linux-source-X.Y is installed, else none",
+    state = f"${{{left_out.STATE_VARIABLE}:-{left_out.STATE_DIR}}}"
+    lines = ["# the patched drivers this kernel gets (see _module)",
+             f'_state="{state}/$PACKAGE_VERSION/$kernelver"',
              '_series="$(echo "$kernelver" | cut -d. -f1-2 | cut -d- -f1)"',
              'case "$_series" in']
     for series, names in sorted(by_series.items()):
-        lines += [f"{series})", *_module_lines(names), "  ;;"]
-    lines += ["*)", f'  if [ -f "{tarball}" ]; then', *_module_lines(drivers, "    "),
-              "  fi", "  ;;", "esac"]
-    return lines
-
-
-def _module_lines(drivers: list[str], indent: str = "  ") -> list[str]:
-    lines: list[str] = []
-    for index, (module, where) in enumerate(_modules_of(drivers), start=1):
-        lines += [f'{indent}BUILT_MODULE_NAME[{index}]="{module}"',
-                  f'{indent}BUILT_MODULE_LOCATION[{index}]="{where}"',
-                  f'{indent}DEST_MODULE_LOCATION[{index}]="/updates/dkms"']
+        lines.append(f'{series}) _offered="{" ".join(names)}" ;;')
+    lines += [f'*) _offered=""; [ ! -f "{tarball}" ] || _offered="{" ".join(drivers)}" ;;',
+              "esac",
+              "_drivers=",
+              "_module() {  # DRIVER KCONFIG MODULE LOCATION",
+              '    case " $_offered " in *" $1 "*) ;; *) return 0 ;; esac',
+              '    [ ! -f "$kernel_source_dir/.config" ] || '
+              'grep -q "^$2=m\\$" "$kernel_source_dir/.config" || return 0',
+              f'    [ ! -f "$_state/{left_out.RECORD}" ] || '
+              f'! grep -q "^$1 " "$_state/{left_out.RECORD}" || return 0',
+              "    _index=${#BUILT_MODULE_NAME[@]}",
+              '    BUILT_MODULE_NAME[$_index]="$3"',
+              '    BUILT_MODULE_LOCATION[$_index]="$4"',
+              '    DEST_MODULE_LOCATION[$_index]="/updates/dkms"',
+              '    case ",$_drivers," in *",$1,"*) ;; *) _drivers="${_drivers:+$_drivers,}$1" ;; '
+              "esac",
+              "}"]
+    for name in drivers:
+        kconfig = driver_named(name).kconfig
+        lines += [f"_module {name} {kconfig} {module} {where}"
+                  for module, where in _modules_of([name])]
     return lines
 
 
@@ -101,16 +118,36 @@ def _modules_of(drivers: list[str]) -> list[tuple[str, str]]:
 
 def drivers_by_series(context: BuildContext, tree: Path,
                       vendored: list[vendoring.Vendored]) -> dict[str, list[str]]:
-    """Per vendored series, the selected drivers whose folder it has and a patch covers."""
+    """Per vendored series, the selected drivers whose folder it has, a patch covers and
+    whose patch applies to it (a dry run); ``drivers.txt`` beside the sources says which,
+    and why the others are left out."""
     found: dict[str, list[str]] = {}
     for item in vendored:
         root = tree / vendoring.VENDORED / item.series
-        found[item.series] = [
-            name for name in context.configuration.driver_names
-            if (root / source_path(driver_named(name))).exists()
-            and choose_patch(driver_named(name), Version(item.version), context.netmap)]
-        (root / "drivers.txt").write_text("\n".join(found[item.series]) + "\n")
+        reasons = {name: _why_not(context, root, Version(item.version), name)
+                   for name in context.configuration.driver_names}
+        found[item.series] = [name for name, reason in reasons.items() if not reason]
+        (root / "drivers.txt").write_text("".join(
+            f"{name}\n" if not reason else f"# {name} is left out: {reason}\n"
+            for name, reason in reasons.items()))
     return found
+
+
+def _why_not(context: BuildContext, root: Path, version: Version, name: str) -> str:
+    """Why the sources in ``root`` cannot give the driver, or "" when they can."""
+    driver = driver_named(name)
+    if not (root / source_path(driver)).exists():
+        return f"{source_path(driver)} is not in Linux {version}'s sources"
+    patch = choose_patch(driver, version, context.netmap)
+    if patch is None:
+        return f"no patch for {version} (ours or upstream's)"
+    where = driver.patch_dir((root / source_path(driver)).parent, patch.applies_in)
+    log = proc.fresh_log(context.build_dir / "logs" / f"vendored-{version}-{name}.log")
+    try:
+        apply_patch(patch, where, log, f"{name} on {version}", dry_run=True)
+    except ToolError as error:
+        return error.message
+    return ""
 
 
 def write_tree(context: BuildContext, dist: Path,
