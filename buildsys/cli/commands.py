@@ -139,9 +139,11 @@ def deb_command(context: BuildContext, dist: str, kernel_sources: str,
     found, missing = vendoring.default_sources()
     out = console()
     for series in missing:
-        out.print(f"warning: /usr/src/linux-source-{series}.tar.xz is not installed: the "
-                  f"package will not carry Linux {series}'s driver sources "
-                  f"(apt-get install linux-source-{series})", soft_wrap=True, markup=False)
+        out.print(f"warning: neither /usr/src/linux-source-{series}.tar.xz nor a doit "
+                  f"kernel-tree entry of {series}: the package will not carry Linux "
+                  f"{series}'s driver sources (apt-get install linux-source-{series} where "
+                  f"your release has it, else doit kernel-tree --series={series} "
+                  "--suite=SUITE)", soft_wrap=True, markup=False)
     package, vendored = deb.build_deb(context, Path(dist).resolve(), given + found,
                                       maintainer or deb.maintainer())
     for item in vendored:
