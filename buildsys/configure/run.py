@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import time
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from buildsys.cli.build_dirs import LAST_POINTER
@@ -19,12 +21,13 @@ from buildsys.configure.record import (
     write_record,
 )
 from buildsys.core.locking import locked, sweep_temporaries, write_atomic
-from buildsys.drivers.kernel_sources import sources_cache_root
+from buildsys.drivers.kernel_sources import KernelSources, sources_cache_root
 from buildsys.drivers.selection import driver_named, select_all
 from buildsys.kernel import kbuild
 from buildsys.kernel.tree import KernelTree, compiler_identity, fingerprint, load_kernel
 from buildsys.probing import batch, config_header
 from buildsys.probing.cache import ProbeCache, answer_fields, digest
+from buildsys.probing.capture import CompileCommand
 from drivers.catalog import DRIVER_PROBES
 from kernel_probes import AnyProbe, all_probes
 from kernel_probes.record import Define, ExportedSymbol, Probe, SourceGrep, define, have
@@ -48,16 +51,20 @@ def configure(options: Options, progress: batch.Progress | None = None) -> Confi
         ("the build dir", build_dir, "pass --build-dir=DIR elsewhere"),
         ("the kernel sources cache", sources_cache_root(),
          "set NETMAP_BUILD_SOURCES_CACHE elsewhere")])
-    with locked(build_dir / ".configure.lock"):
+    # early: kbuild's run that shows its compile command, while the drivers are chosen
+    # (and their kernel sources found); once netmap's sources, the commonest bad input,
+    # are known to be good
+    with locked(build_dir / ".configure.lock"), ThreadPoolExecutor(max_workers=1) as early:
         locked_at = time.monotonic_ns()
         sweep_temporaries(build_dir, [HEADER, FILE, "options.json"])
         netmap, _ = netmap_sources.prepare(options.netmap_src or os.environ.get("NETMAP_SRC", ""),
                                     build_dir)
+        probing = _start_probing(kernel, options, build_dir, early)
         selection = select_all(options, kernel, netmap, build_dir / "logs")
-        config = Configuration(kernel, options, build_dir, selection, fingerprint(kernel))
+        config = Configuration(kernel, options, build_dir, selection, probing.fingerprint)
         if selection.kernel_sources and selection.kernel_sources.warning:
             config.notes.append(selection.kernel_sources.warning)
-        config.outcomes = _answer_probes(config, progress)
+        config.outcomes = _answer_probes(config, probing, progress)
         config.header_changed = config_header.write(build_dir / HEADER, header_defines(config))
         options.build_dir = str(build_dir)
         options.record(build_dir)
@@ -78,27 +85,59 @@ def _log_run(build_dir: Path, locked_at: int) -> None:
         handle.write(f"{os.getpid()} {locked_at} {time.monotonic_ns()}\n")
 
 
-def _answer_probes(config: Configuration, progress: batch.Progress | None) -> list[ProbeOutcome]:
-    records = all_probes(DRIVER_PROBES[name] for name in config.selection.probe_drivers)
-    work = config.build_dir / "probes"
-    binary, version = compiler_identity(config.kernel.compiler,
-                                        config.build_dir / "logs" / "compiler.log")
-    cache = ProbeCache({**config.fingerprint, "compiler_used": f"{binary}\n{version}"})
-    if not config.options.no_cache:
+@dataclass
+class _Probing:
+    """What configure knows of its probes before the drivers are chosen."""
+
+    fingerprint: dict[str, str]
+    cache: ProbeCache
+    warnings: list[str]  # the -Wno-error= names the compiler knows
+    notes: list[str]
+    captured: Future[CompileCommand | None] | None = None  # kbuild's command, on its way
+
+    @property
+    def ccflags(self) -> list[str]:
+        return batch.warn_cflags(self.warnings)
+
+
+def _start_probing(kernel: KernelTree, options: Options, build_dir: Path,
+                   early: Executor) -> _Probing:
+    """The cache and the warnings; and, when a generic probe is to be compiled (every
+    configuration has them), kbuild's capture started in ``early``."""
+    found = fingerprint(kernel)
+    binary, version = compiler_identity(kernel.compiler, build_dir / "logs" / "compiler.log")
+    cache = ProbeCache({**found, "compiler_used": f"{binary}\n{version}"})
+    if not options.no_cache:
         cache.load()
-    if cache.problem:
-        config.notes.append(cache.problem)
-    if config.options.no_cache:
-        config.notes.append("--no-cache: every probe compiled, the cache refreshed")
-    config.warnings = _accepted_warnings(config, cache)
-    ccflags = batch.warn_cflags(config.warnings)
-    keys = {r.name: _probe_key(r, ccflags, config) for r in records}
+    notes = [cache.problem] if cache.problem else []
+    if options.no_cache:
+        notes.append("--no-cache: every probe compiled, the cache refreshed")
+    probing = _Probing(found, cache, _accepted_warnings(kernel, build_dir, cache), notes)
+    generic = [r for r in all_probes(()) if isinstance(r, Probe) and not r.driver]
+    if any(_probe_key(r, probing.ccflags, options.kernel_opts, None) not in cache.answers
+           for r in generic):
+        setting = batch.Setting(kernel, build_dir / "probes", probing.ccflags,
+                                options.kernel_opts)
+        probing.captured = batch.start_capture(early, setting)
+    return probing
+
+
+def _answer_probes(config: Configuration, probing: _Probing,
+                   progress: batch.Progress | None) -> list[ProbeOutcome]:
+    records = all_probes(DRIVER_PROBES[name] for name in config.selection.probe_drivers)
+    config.notes += probing.notes
+    config.warnings = probing.warnings
+    cache, ccflags = probing.cache, probing.ccflags
+    sources = config.selection.kernel_sources
+    keys = {r.name: _probe_key(r, ccflags, config.options.kernel_opts, sources)
+            for r in records}
     todo = [r for r in records if isinstance(r, Probe) and keys[r.name] not in cache.answers]
     fresh: dict[str, batch.Answer] = {}
     if todo:
-        fresh = batch.run_probes(config.kernel, todo, work, ccflags,
-                                   config.options.kernel_opts, progress=progress,
-                                   sources=_probe_sources(config))
+        fresh = batch.run_probes(config.kernel, todo, config.build_dir / "probes", ccflags,
+                                 config.options.kernel_opts, progress=progress,
+                                 sources=_probe_sources(config), notes=config.notes,
+                                 captured=probing.captured)
         cache.save({keys[name]: answer.success for name, answer in fresh.items()})
     outcomes = []
     for record in records:
@@ -113,10 +152,10 @@ def _answer_probes(config: Configuration, progress: batch.Progress | None) -> li
     return outcomes
 
 
-def _probe_key(record: AnyProbe, ccflags: list[str], config: Configuration) -> str:
+def _probe_key(record: AnyProbe, ccflags: list[str], kernel_opts: list[str],
+               sources: KernelSources | None) -> str:
     """A probe's cache key: its record but its note, its flags, the driver sources it includes."""
-    parts: list[object] = [answer_fields(record), ccflags, config.options.kernel_opts]
-    sources = config.selection.kernel_sources
+    parts: list[object] = [answer_fields(record), ccflags, kernel_opts]
     if record.driver and sources:
         parts += [sources.origin, str(sources.version)]
     return digest(parts)
@@ -131,12 +170,11 @@ def _probe_sources(config: Configuration) -> dict[str, Path]:
     return copies
 
 
-def _accepted_warnings(config: Configuration, cache: ProbeCache) -> list[str]:
+def _accepted_warnings(kernel: KernelTree, build_dir: Path, cache: ProbeCache) -> list[str]:
     """Upstream's preliminary probes: which -Wno-error= the compiler knows (cached)."""
     keys = {name: f"warning {name}" for name in DISABLED_WARNINGS}
     if not all(key in cache.answers for key in keys.values()):
-        work = config.build_dir / "probe-flags"
-        accepted = batch.accepted_warnings(config.kernel, work)
+        accepted = batch.accepted_warnings(kernel, build_dir / "probe-flags")
         cache.save({keys[name]: name in accepted for name in DISABLED_WARNINGS})
     return [name for name in DISABLED_WARNINGS if cache.answers[keys[name]]]
 

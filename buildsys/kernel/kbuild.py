@@ -76,10 +76,13 @@ def symvers_exports(symvers: Path) -> set[str]:
 
 
 def write_kbuild(directory: Path, objects: list[str], cflags: dict[str, tuple[str, ...]],
-                 ccflags: list[str]) -> None:
+                 ccflags: list[str], extra: tuple[str, ...] = ()) -> None:
+    """A Kbuild file of ``objects``, each with its own ``cflags``, all with ``ccflags``;
+    ``extra`` lines after them (rules of make's own)."""
     lines = [f"obj-m := {' '.join(o + '.o' for o in objects)}"]
     lines += [f"CFLAGS_{obj}.o := {' '.join(flags)}" for obj, flags in cflags.items() if flags]
     lines.append(f"ccflags-y := {' '.join(ccflags)}")
+    lines += extra
     (directory / "Kbuild").write_text("\n".join(lines) + "\n")
 
 

@@ -1,1 +1,1 @@
-"""Probes run: units from records, kbuild batches with canaries, attribution, cache, header."""
+"""Probes run: units, kbuild's compile command run for each (or kbuild), canaries, cache, header."""

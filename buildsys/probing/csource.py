@@ -52,8 +52,19 @@ def declared_names(code: str) -> set[str]:
     """Names a snippet declares at file scope: functions, variables, and the tags and
     enum constants of the struct, union and enum types it defines (two bodies that
     define one tag clash, and a body using another's tag must not see it)."""
+    return ordinary_names(code) | tag_names(code)
+
+
+def ordinary_names(code: str) -> set[str]:
+    """The file-scope names a snippet declares in C's ordinary name space: functions,
+    variables, typedefs and enum constants."""
     tokens = _TOKEN.findall(strip_comments_and_strings(code))
-    return _plain_declarations(tokens) | _type_declarations(tokens)
+    return _plain_declarations(tokens) | _type_declarations(tokens)[1]
+
+
+def tag_names(code: str) -> set[str]:
+    """The struct, union and enum tags a snippet defines at file scope."""
+    return _type_declarations(_TOKEN.findall(strip_comments_and_strings(code)))[0]
 
 
 def _plain_declarations(tokens: list[str]) -> set[str]:
@@ -82,16 +93,17 @@ def _plain_declarations(tokens: list[str]) -> set[str]:
     return names
 
 
-def _type_declarations(tokens: list[str]) -> set[str]:
-    """Tags defined at file scope (``struct s {``) and the constants of enums."""
-    names: set[str] = set()
+def _type_declarations(tokens: list[str]) -> tuple[set[str], set[str]]:
+    """Tags defined at file scope (``struct s {``), and the constants of enums."""
+    tags: set[str] = set()
+    constants: set[str] = set()
     braces = 0
     enum_depth: int | None = None
     for index, token in enumerate(tokens):
         following = tokens[index + 1:index + 3]
         if token in ("struct", "union", "enum") and braces == 0:
             if len(following) == 2 and following[1] == "{" and _is_name(following[0]):
-                names.add(following[0])
+                tags.add(following[0])
             if token == "enum" and "{" in following:
                 enum_depth = 1
         elif token == "{":
@@ -101,8 +113,8 @@ def _type_declarations(tokens: list[str]) -> set[str]:
             if braces == 0:
                 enum_depth = None
         elif (enum_depth == braces == 1 and _is_name(token) and tokens[index - 1] in ("{", ",")):
-            names.add(token)
-    return names
+            constants.add(token)
+    return tags, constants
 
 
 def _is_name(token: str) -> bool:

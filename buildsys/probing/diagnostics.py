@@ -25,7 +25,10 @@ class CompileError:
 
 
 def _is_unit(path: str, unit_file: str) -> bool:
-    return path == unit_file or path.endswith("/" + unit_file.rsplit("/", 1)[-1])
+    """Whether gcc's ``path`` names the unit: kbuild before 6.13 hands gcc the unit by its
+    absolute path, 6.13 and later (which run in the module's dir) by its bare name."""
+    name = unit_file.rsplit("/", 1)[-1]
+    return path in (unit_file, name) or path.endswith("/" + name)
 
 
 def parse(output: str, unit_file: str) -> list[CompileError]:

@@ -47,6 +47,11 @@ def test_same_macros_as_upstream(series, options, upstream_tree, tmp_path):
     assert not set(theirs) & from_drivers
     assert report["kernel"]["release"] == kernel.release
     assert not any(p["cached"] for p in report["probes"])
+    # the answers came from kbuild's own command run for each unit, not from a fallback
+    # through kbuild (exact too, but slow): nothing in the notes, no make log of a pass
+    logs = tmp_path / "ours" / "probes" / "logs"
+    assert (logs / "compile-u.log").is_file() and not (logs / "make-u.log").exists()
+    assert not any("through kbuild" in note for note in report["notes"])
 
 
 def driver_macros(report: dict[str, Any]) -> set[str]:

@@ -68,6 +68,31 @@ SCENARIOS: dict[str, tuple[list[Probe], dict[str, bool], set[str] | None]] = {
         [p("a", NETDEV + FIELD_OK, ("-Werror=no-such-warning",)),
          p("b", NETDEV + LEN_OK, ("-Werror=no-such-warning",))],
         {"a": False, "b": False}, {"a", "b"}),
+    "name-declared-by-two-bodies-and-the-headers": (  # renamed apart, but each alone
+        # clashes with the headers' dev_get_mtu(): the check after the bodies sees it
+        [p("a", NETDEV + "static int dev_get_mtu(void) { return 0; }\n"
+           "int nm_ga(void) { return dev_get_mtu(); }\n"),
+         p("b", NETDEV + "static long dev_get_mtu(void) { return 1; }\n"
+           "long nm_gb(void) { return dev_get_mtu(); }\n")],
+        {"a": False, "b": False}, {"a", "b"}),
+    "function-one-body-declares-another-uses": (  # renamed in a: b sees no nm_shared
+        [p("a", NETDEV + "int nm_shared(void) { return 1; }\n"),
+         p("b", NETDEV + "int nm_user(void) { return nm_shared(); }\n")],
+        {"a": True, "b": False}, set()),
+    "typedef-one-body-declares-another-uses": (
+        [p("a", NETDEV + "typedef unsigned int nm_len_t;\n"),
+         p("b", NETDEV + "nm_len_t nm_len(struct net_device *d) { return d->mtu; }\n"),
+         p("c", NETDEV + LEN_OK)],
+        {"a": True, "b": False, "c": True}, set()),
+    "own-renamed-function-unused": (  # "'nmprobe0_dummy' defined but not used": its own
+        [p("a", NETDEV + "static int dummy(struct net_device *d) { return d->mtu; }\n",
+           ("-Wunused-function",)),
+         p("b", NETDEV + "static int dummy(struct sk_buff *s) { return s->len; }\n",
+           ("-Wunused-function",))],
+        {"a": False, "b": False}, set()),
+    "name-two-bodies-declare-is-a-header-macro": (  # renaming it redefines the macro
+        [p("a", NETDEV + "int netdev_mtu;\n"), p("b", NETDEV + "long netdev_mtu;\n")],
+        {"a": True, "b": True}, {"a", "b"}),
     "enum-constant-declared-by-two-bodies": (
         [p("a", NETDEV + "enum { NM_E = 1 };\nint nm_ea(void) { return NM_E; }\n"),
          p("b", NETDEV + "enum { NM_E = 2 };\nint nm_eb(void) { return NM_E; }\n")],

@@ -38,15 +38,18 @@ def test_a_sound_batch_answers_each_probe_and_hides_the_canaries(tmp_path):
     assert answers(tmp_path) == {"compiles": True, "fails": False}
 
 
-@pytest.mark.parametrize(("kernel_opts", "reason"), [
-    (("FAKE_CC=false",), "a snippet that compiles on any kernel failed"),
-    ((ALWAYS_OK,), "a snippet that cannot compile compiled"),
-    (("FAKE_BREAK=1",), "kbuild failed outside the probes: .*not supported"),
+@pytest.mark.parametrize(("kernel_opts", "reason", "log"), [
+    # kbuild's compile of the capture object (a positive canary) fails first
+    (("FAKE_CC=false",), "a snippet that compiles on any kernel failed", "make-capture"),
+    # the captured command's negative canary compiles: the pass is tried through kbuild,
+    # whose canary compiles too
+    ((ALWAYS_OK,), "a snippet that cannot compile compiled", "make-u"),
+    (("FAKE_BREAK=1",), "kbuild failed outside the probes: .*not supported", "make-capture"),
 ], ids=["compiler-fails-all", "compiler-fails-nothing", "kbuild-fails"])
-def test_a_broken_batch_gives_no_answers(tmp_path, kernel_opts, reason):
+def test_a_broken_batch_gives_no_answers(tmp_path, kernel_opts, reason, log):
     with pytest.raises(UserError, match=f"probing stopped, {reason}") as error:
         answers(tmp_path, *kernel_opts)
-    assert "logs/make-u.log" in error.value.remedy
+    assert f"logs/{log}.log" in error.value.remedy
 
 
 def test_configure_writes_no_header_and_caches_nothing_when_kbuild_breaks(tmp_path,

@@ -88,13 +88,22 @@ def test_a_clash_is_renamed_around_each_body_only_and_undone_after_it():
     assert "nmprobe2_" not in unit.text and lines[c.first - 2] == "#undef dummy"
 
 
-def test_a_body_using_a_typedef_another_declares_is_compiled_alone():
+def test_a_name_one_body_declares_and_another_uses_is_renamed_in_the_declaring_body():
+    # the user sees what it sees alone (no nm_len_t), and a line after every body fails
+    # if the headers declare nm_len_t themselves (then each probe is compiled alone)
     units = plan_units([
         probe("decl", NETDEV + "typedef unsigned int nm_len_t;\n"),
         probe("user", NETDEV + "nm_len_t nm_len(struct net_device *d) { return d->mtu; }\n"),
         probe("bystander", NETDEV + "int nm_other;\n"),
     ])
-    assert partition(units) == [("bystander", "decl"), ("user",)]
+    assert partition(units) == [("bystander", "decl", "user")]
+    (unit,) = units
+    lines = unit.text.splitlines()
+    decl = unit.regions[0]
+    assert lines[decl.first - 2] == "#define nm_len_t nmprobe0_nm_len_t"
+    assert lines[decl.last] == "#undef nm_len_t"
+    assert "nmprobe1_" not in unit.text and "nmprobe2_" not in unit.text
+    assert lines[-2:] == ['MODULE_LICENSE("GPL");', "typedef struct nmprobe_check_nm_len_t *nm_len_t;"]
 
 
 def test_a_body_using_a_struct_another_declares_is_compiled_alone():
@@ -139,7 +148,11 @@ def test_the_real_probes_are_each_planned_once_with_their_body_where_the_region_
     for unit in units:
         lines = unit.text.splitlines()
         assert all(line.startswith("#include ") for line in lines[:unit.header_lines])
-        assert lines[-1] == 'MODULE_LICENSE("GPL");'
+        # then, after every body, the checks that no renamed name is the headers' too
+        end = lines.index('MODULE_LICENSE("GPL");')
+        assert end + 1 > max(region.last for region in unit.regions)  # 1-based
+        assert all(line.startswith(("typedef struct nmprobe_check_", "enum "))
+                   for line in lines[end + 1:])
         for region in unit.regions:
             split = split_includes(code[region.probe])
             # a unit of shared includes holds the bodies; one compiled alone, the snippet
