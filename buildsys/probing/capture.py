@@ -3,7 +3,7 @@
 A kbuild run costs a second or two before it compiles anything (its makefiles, its
 compiler checks), and it compiles each object through a recursion of make. So the probes
 do not go through kbuild one by one: kbuild compiles one object of ours, the *capture*
-(the units' includes and flags, and three marker flags), and writes the exact command it
+(the units' flags, and three marker flags), and writes the exact command it
 ran into ``.nmcapture.o.cmd`` (``savedcmd_`` since 6.3, ``cmd_`` before). That command,
 with the capture's file names swapped for a unit's, compiles the unit exactly as kbuild
 would: the same compiler, flags, ``-include``s, directory and post-compile steps
@@ -13,10 +13,11 @@ The markers, in the capture's ``CFLAGS_nmcapture.o``: ``NETMAP_BUILD_UNIT_CFLAGS
 a unit's flags go), ``NETMAP_BUILD_CWD=$(CURDIR)`` (the directory kbuild ran the command
 in: the kernel tree before 6.13, the module's dir since) and ``NETMAP_BUILD_SRC=$(src)``
 (to expand ``$(src)`` in a driver probe's flags). A rule of the capture's Kbuild saves
-the environment make gives its commands, which they are run with too. A saved command
-we do not understand
-word for word (shell syntax beyond ``;``, no ``-c -o``, a marker missing) is not used:
-the probes then go through kbuild as before (`None`).
+the environment make gives its commands, which they are run with too. Every unit keeps
+the capture's ``-D``s (its module name): one precompiled header then fits them all, and
+no probe reads its module's name. A saved command we do not understand word for word
+(shell syntax beyond ``;``, no ``-c -o``, a marker missing) is not used: the probes then
+go through kbuild as before (`None`).
 """
 
 from __future__ import annotations

@@ -7,8 +7,9 @@ exactly those includes, in that order, so the compiler reads the same text in th
 order as kbuild's command would have it read: the unit's tokens are unchanged. gcc loads
 the header's ``.gch`` instead of parsing it when the unit's flags and macros allow (all
 units are compiled with the same ``-D``s: see `capture`); when they do not, or the
-``.gch`` could not be built, it reads the header's text: the same, only slower. Nothing
-here decides an answer.
+``.gch`` could not be built, it reads the header's text: the same, only slower. A unit
+compiled before the ``.gch`` is ready (`direct` builds it while the first units compile)
+is compiled as kbuild's command has it. Nothing here decides an answer.
 """
 
 from __future__ import annotations
