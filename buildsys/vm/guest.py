@@ -11,7 +11,7 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from buildsys.build.elfcheck import module_bytes, module_depends, read_elf
+from buildsys.build.elfcheck import module_bytes, read_elf
 from buildsys.core.errors import UserError
 from buildsys.deploy.loading import LoadPlan
 from buildsys.vm import guestplan, hosttools
@@ -51,8 +51,9 @@ def _is_dynamic(program: Path) -> bool:
 
 
 def build_archive(scenario: Scenario, inputs: GuestInputs, target: Path,
-                  plan: LoadPlan | None = None) -> None:
-    """``plan``: ``doit load``'s, for a scenario that runs it (``load_plan``)."""
+                  plan: LoadPlan | None = None, resume_after: str = "") -> None:
+    """``plan``: ``doit load``'s, for a scenario that runs it (``load_plan``);
+    ``resume_after``: the check after which this boot goes on (the guest's ``resume``)."""
     archive = Archive()
     archive.file("bin/busybox", inputs.busybox.read_bytes(), 0o755)
     archive.file("init", (GUEST / "init").read_bytes(), 0o755)
@@ -67,27 +68,24 @@ def build_archive(scenario: Scenario, inputs: GuestInputs, target: Path,
     env.update({name.upper(): hosttools.add(archive, name) for name in scenario.tools})
     if plan is not None:
         env.update(guestplan.add(archive, plan, inputs.in_tree))
+    if resume_after:
+        env["RESUME_AFTER"] = resume_after
     lines = "".join(f"{key}={shlex.quote(value)}\n" for key, value in env.items())
     archive.file("etc/nmt.env", lines.encode())
     archive.write(target)
 
 
 def _environment(scenario: Scenario, inputs: GuestInputs, archive: Archive) -> dict[str, str]:
+    """Our modules are swapped in by doit load's plan (guestplan), which packs them
+    and what they need; the scenario's drivers must have been built."""
     netmap = _add_ours(archive, inputs.netmap_ko)
     ours = [module for name in scenario.drivers for module in _built(inputs, name)]
-    own_names = {module_name(m) for m in [inputs.netmap_ko, *ours]}
-    needed = [dep for module in ours
-              for dep in map(module_name, module_depends(module)) if dep not in own_names]
     platform = [name for name in scenario.platform if inputs.in_tree.has(name)]
     stock = [_add_stock(archive, inputs.in_tree, name)
              for name in _in_tree_order(inputs.in_tree, [*platform, *scenario.stock])]
-    our_chain = [_add_stock(archive, inputs.in_tree, name)
-                 for name in _in_tree_order(inputs.in_tree, needed)]
-    our_chain += [_add_ours(archive, module) for module in ours]
     return {"SCENARIO_SCRIPT": scenario.script, "NETMAP": module_name(inputs.netmap_ko),
             "NETMAP_KO": netmap, "PACKETS": str(scenario.packets),
             "PKTGEN_TIMEOUT": str(PKTGEN_TIMEOUT), "STOCK_MODULES": " ".join(stock),
-            "REPLACED": " ".join(scenario.stock), "OUR_MODULES": " ".join(our_chain),
             "OURS": " ".join(module_name(m) for m in ours), "TRAFFIC": " ".join(scenario.traffic),
             "VETH_PAIR": "1" if scenario.veth_pair else ""}
 

@@ -21,7 +21,8 @@ def write(build_dir: Path, header: dict[str, object], checks: list[Check]) -> Pa
     body = {**header, "checks": [asdict(check) for check in checks],
             "passed": sum(c.status == "pass" for c in checks),
             "failed": sum(c.status == "fail" for c in checks),
-            "known": sum(c.status == "known" for c in checks)}
+            "known": sum(c.status == "known" for c in checks),
+            "skipped": sum(c.status == "skip" for c in checks)}
     write_atomic(target, json.dumps(body, indent=2) + "\n")
     return target
 

@@ -1,7 +1,8 @@
-"""`doit vmtest`: each scenario in its own QEMU boot of the configured kernel."""
+"""`doit vmtest`: the configured kernel booted in QEMU for each scenario, its checks judged."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from vmtests import SCENARIOS, Scenario
 GUEST_APPS = ("pkt-gen", "vale-ctl")
 GUEST_TOOLS = ("nm-frames",)  # vmtests/tools/*.c: the checks' own netmap programs
 TIMEOUTS = {"kvm": 300.0, "tcg": 600.0}  # one whole boot; a silent guest is stopped sooner
+MAX_BOOTS = 40  # a scenario's boots, its first and those its guest asked to go on in
 
 
 @dataclass(frozen=True)
@@ -88,20 +90,40 @@ def _driver_modules(context: BuildContext) -> dict[str, list[Path]]:
 
 def run_scenario(context: BuildContext, target: Target, scenario: Scenario,
                  timeout: float, run: int = 1) -> list[Check]:
+    """One boot, and another for as long as the guest asks to go on in a fresh one
+    (``resume`` in guest/lib.sh): boot N>1 works in ``<workdir>/boot<N>/``."""
     workdir = context.build_dir / "vm" / (scenario.name if run == 1 else f"{scenario.name}.{run}")
+    plan = loading.plan_load(context, set(scenario.stock)) if scenario.load_plan else None
+    for stale in workdir.glob("boot[0-9]*"):  # a previous run's later boots
+        shutil.rmtree(stale)
+    checks: list[Check] = []
+    resume_after = ""
+    for number in range(1, MAX_BOOTS + 1):
+        boot_dir = workdir if number == 1 else workdir / f"boot{number}"
+        done, results = _boot(target, scenario, boot_dir, plan, resume_after=resume_after,
+                              timeout=timeout)
+        checks += verdict.numbered(done, number, {c.name for c in checks})
+        went_on_after, resume_after = resume_after, verdict.resume_point(results)
+        if resume_after in ("", went_on_after):  # finished, or no step forward
+            break
+    verdict.known_failures(checks, scenario.known)
+    return checks
+
+
+def _boot(target: Target, scenario: Scenario, workdir: Path, plan: loading.LoadPlan | None,
+          *, resume_after: str, timeout: float) -> tuple[list[Check], str]:
+    """The checks of one boot, and what the guest reported (its results log)."""
     workdir.mkdir(parents=True, exist_ok=True)
     try:
-        plan = loading.plan_load(context, set(scenario.stock)) if scenario.load_plan else None
-        guest.build_archive(scenario, target.inputs, workdir / qemu.INITRAMFS, plan)
+        guest.build_archive(scenario, target.inputs, workdir / qemu.INITRAMFS, plan, resume_after)
     except guest.Skip as why:
-        return [Check(scenario.name, "all", "skip", str(why))]
+        return [Check(scenario.name, "all", "skip", str(why))], ""
     argv = qemu.machine_argv(target.accel, target.image, workdir, scenario.nic_model)
     booted = qemu.boot(argv, workdir, timeout or TIMEOUTS[target.accel.name])
     stopped = (f"the host stopped the guest: {booted.stopped}" if booted.stopped
                else "QEMU ended before the checks did (guest panic?)")
-    checks = verdict.judge(scenario.name, _read(booted.results), _read(booted.console), stopped)
-    verdict.known_failures(checks, dict(scenario.known))
-    return checks
+    results = _read(booted.results)
+    return verdict.judge(scenario.name, results, _read(booted.console), stopped), results
 
 
 def _read(path: Path) -> str:

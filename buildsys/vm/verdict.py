@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from vmtests import Known
+
 BAD_CONSOLE = re.compile(r"Oops|BUG:|WARNING:|soft lockup|Unknown symbol|Kernel panic|"
                          r"blocked for more than|general protection fault|Call Trace:|"
                          r"self-detected stall|detected stalls")
@@ -23,7 +25,7 @@ _SCALE = {"": 1.0, "K": 1e3, "M": 1e6, "G": 1e9}
 class Check:
     scenario: str
     name: str
-    status: str = "fail"  # pass, fail, skip
+    status: str = "fail"  # pass, fail, skip, known
     reason: str = ""
     metrics: dict[str, float] = field(default_factory=dict)
     console: list[str] = field(default_factory=list)  # the bad kernel lines it caused
@@ -93,10 +95,38 @@ def _unfinished(stopped: str, console: list[str]) -> str:
     return f"no result: {stopped}" + (f" ({console[0]})" if console else "")
 
 
-def known_failures(checks: list[Check], known: dict[str, str]) -> None:
-    """A failure of one of upstream's own tests whose cause is known and outside this
-    project becomes ``known``: reported with both reasons, failing nothing."""
+def resume_point(results: str) -> str:
+    """The check after which the scenario goes on in a fresh boot ("" if it does not):
+    the one the guest named (``resume``), or, in a guest that said it can go on
+    (``resumable``) and then died, the check that was running."""
+    lines = [line.strip() for line in results.splitlines()]
+    asked = [line.split(" ", 2)[2] for line in lines
+             if line.startswith("NMT resume ") and len(line.split(" ", 2)) == 3]
+    if asked:
+        return asked[-1]
+    if "NMT resumable" in lines and "NMT done" not in lines:
+        begun = [line.split()[2] for line in lines
+                 if line.startswith("NMT begin ") and len(line.split()) > 2]
+        return begun[-1] if begun else ""
+    return ""
+
+
+def numbered(checks: list[Check], boot: int, seen: set[str]) -> list[Check]:
+    """A later boot's checks, a name the scenario has already reported (its setup, its
+    console) marked with the boot's number: ``console (boot 2)``."""
     for check in checks:
-        if check.status == "fail" and check.name in known:
+        if boot > 1 and check.name in seen:
+            check.name = f"{check.name} (boot {boot})"
+    return checks
+
+
+def known_failures(checks: list[Check], known: tuple[Known, ...]) -> None:
+    """A failure of one of upstream's own tests whose cause is known and outside this
+    project becomes ``known``: reported with both reasons, failing nothing. A failure
+    whose reason does not begin as the known one does (``sign``) stays a failure."""
+    by_check = {entry.check: entry for entry in known}
+    for check in checks:
+        entry = by_check.get(check.name)
+        if check.status == "fail" and entry and check.reason.startswith(entry.sign):
             check.status = "known"
-            check.reason = f"{known[check.name]}; this run: {check.reason}"
+            check.reason = f"{entry.why}; this run: {check.reason}"

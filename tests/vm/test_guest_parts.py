@@ -3,6 +3,7 @@ libraries, the checks' own netmap program (fast: no kernel, no boot)."""
 
 from __future__ import annotations
 
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -57,12 +58,62 @@ def test_nm_frames_links_statically(tmp_path: Path):
     assert not hosttools.closure(program)  # static: no loader, no library
 
 
-def test_a_scenario_not_in_the_default_run_runs_when_named():
+def test_every_scenario_is_in_the_default_run_and_runs_alone_when_named():
     from buildsys.vm.runner import selected  # noqa: PLC0415 (imports the engine)
 
-    assert "upstream-integration" not in {s.name for s in selected(())}
+    assert {s.name for s in selected(())} == set(BY_NAME)
     assert [s.name for s in selected(("upstream-integration",))] == ["upstream-integration"]
-    assert "upstream-unit" in {s.name for s in selected(())}
+
+
+def test_driver_swaps_are_doit_loads_own_plan():
+    """Every scenario that swaps in our drivers does it with doit load's plan (plan.sh),
+    never with insmod lines of its own."""
+    swapping = [s for s in SCENARIOS if s.drivers]
+    assert {s.name for s in swapping} >= {"e1000", "e1000-flood", "veth", "realtek", "load-plan"}
+    for scenario in swapping:
+        assert scenario.load_plan, scenario.name
+        script = (GUEST / scenario.script).read_text()
+        assert "insmod" not in script and "OUR_MODULES" not in script, scenario.name
+        assert "plan_load" in script or "nm_load" in script, scenario.name
+
+
+def test_a_guest_goes_on_in_a_new_boot_when_it_asks():
+    from buildsys.vm import verdict  # noqa: PLC0415 (imports the engine)
+
+    first = verdict.judge("s", "NMT begin netmap\nNMT end netmap pass\nNMT begin t1\n"
+                          "NMT end t1 fail passed, but left netmap.ko in use\nNMT resume t1\n"
+                          "NMT done\n", "", "")
+    assert verdict.resume_point("NMT boot x\nNMT resume t1\nNMT done\n") == "t1"
+    assert verdict.resume_point("NMT boot x\nNMT done\n") == ""
+    # a guest that said it can go on, then died in t2: the next boot goes on after t2
+    died = "NMT begin netmap\nNMT end netmap pass\nNMT resumable\nNMT begin t2\n"
+    assert verdict.resume_point(died) == "t2"
+    assert verdict.resume_point(died.replace("NMT resumable\n", "")) == ""
+    second = verdict.judge("s", "NMT begin netmap\nNMT end netmap pass\nNMT done\n", "", "")
+    names = [c.name for c in verdict.numbered(second, 2, {c.name for c in first})]
+    assert names == ["netmap (boot 2)", "console (boot 2)"]
+
+
+def test_a_known_failure_must_fail_the_known_way():
+    from buildsys.vm import verdict  # noqa: PLC0415 (imports the engine)
+    from vmtests import Known  # noqa: PLC0415
+
+    known = (Known("t1", "netmap.ko renames it", "passed, but left"),)
+    leaked = verdict.Check("s", "t1", "fail", "passed, but left netmap.ko in use (v0)")
+    other = verdict.Check("s", "t1", "fail", "exit 1: send-8 vale0:v2 FAIL(1 != 0).")
+    verdict.known_failures([leaked, other], known)
+    assert leaked.status == "known" and leaked.reason.startswith("netmap.ko renames it; ")
+    assert other.status == "fail"
+
+
+def test_each_integration_test_of_the_tree_is_known_by_its_file():
+    """The known failures name upstream's test files as the pinned tree has them."""
+    from tests.vm.integration import KNOWN, SCENARIO  # noqa: PLC0415
+
+    with tarfile.open(NETMAP_TARBALL) as tarball:
+        files = {Path(name).name for name in tarball.getnames() if "/utils/tests/" in name}
+    assert len(files) == 27 and KNOWN <= files
+    assert BY_NAME[SCENARIO].default
 
 
 def test_the_exported_load_plan_rolls_back_newest_first(tmp_path: Path):

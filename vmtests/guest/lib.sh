@@ -28,6 +28,15 @@ check() {
 	fi
 }
 
+# resume NAME: this boot cannot go on cleanly after check NAME (it left the kernel in
+# a state the next checks would inherit): the host boots the scenario again, with
+# RESUME_AFTER=NAME in /etc/nmt.env, and the script goes on after NAME there.
+# resumable: from here on the checks do not need each other, so if this boot dies (a
+# panic, or a hang the host stops), the host does the same after the check that was
+# running.
+resume() { say "resume $1"; }
+resumable() { say "resumable"; }
+
 # module file -> module name (what /sys/module and rmmod use)
 modname() { basename "$1" | sed 's/\.ko$//; s/-/_/g'; }
 
@@ -120,4 +129,40 @@ load_netmap() {
 unload_netmap() {
 	rmmod "$(modname "$NETMAP_KO")" || { why "rmmod netmap failed"; return 1; }
 	[ ! -e /dev/netmap ] || { why "/dev/netmap is still there"; return 1; }
+}
+
+# doit load's own plan, for scenarios that swap drivers with it (load_plan): plan.sh
+# defines nm_load and nm_unload (loading.guest_script). The guest has no module
+# database: modprobe inserts the in-tree chain the build packed for that module
+# (busybox sh finds a function before its own applet).
+if [ -f /lib/nmt/plan.sh ]; then
+	modprobe() { ins $(cat "/lib/stock/$1.chain") || return 1; }
+	. /lib/nmt/plan.sh
+fi
+
+# as before any load: no netmap (and so none of ours: each needs netmap's symbols,
+# and ours share the stock modules' names), the stock drivers the plan removed back
+stock_back() {
+	[ ! -d "/sys/module/$NETMAP" ] || { why "netmap.ko is still loaded"; return 1; }
+	[ ! -e /dev/netmap ] || { why "/dev/netmap is still there"; return 1; }
+	for mod in $PLAN_REMOVED; do
+		[ -d "/sys/module/$mod" ] || { why "the stock $mod did not come back"; return 1; }
+	done
+}
+
+# plan_load / plan_unload: doit load's and doit unload's steps, their output on the console
+plan_load() {
+	nm_load > /tmp/load.out 2>&1
+	status=$?
+	sed 's/^/[load] /' /tmp/load.out > /dev/console
+	[ "$status" = 0 ] || { why "doit load's plan failed: $(tail -n 1 /tmp/load.out)"; return 1; }
+	appears /dev/netmap 5 || { why "/dev/netmap did not appear"; return 1; }
+}
+
+plan_unload() {
+	nm_unload > /tmp/unload.out 2>&1
+	status=$?
+	sed 's/^/[unload] /' /tmp/unload.out > /dev/console
+	[ "$status" = 0 ] || { why "doit unload's steps failed: $(tail -n 1 /tmp/unload.out)"; return 1; }
+	stock_back
 }

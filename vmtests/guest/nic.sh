@@ -1,6 +1,8 @@
 # A patched NIC driver on two emulated NICs on one hub (or a veth pair): the stock driver is
 # running, as on a real system; ours replaces it, carries traffic in native
-# netmap mode ($TRAFFIC: tx, flood), and the stock one comes back.
+# netmap mode ($TRAFFIC: tx, flood), and the stock one comes back. The swaps are
+# doit load's and doit unload's own steps (plan.sh, sourced by lib.sh: the plan for a
+# machine running the stock driver, which inserts netmap.ko and every driver built).
 
 # veth: no emulated NIC, the pair is made (again after each driver swap) with
 # iproute2, by its path: busybox's own ip cannot make one
@@ -26,14 +28,12 @@ t_stock_not_native() {
 		why "the stock driver was opened in native mode"
 		return 1
 	fi
+	unload_netmap  # doit load's plan inserts netmap.ko itself
 }
 
-t_swap() {
-	for mod in $REPLACED; do
-		rmmod "$mod" || { why "rmmod $mod (stock) failed"; return 1; }
-	done
-	ins $OUR_MODULES && links_up
-}
+# native only again on the netmap.ko the plan inserted: what follows cannot pass on
+# netmap's generic adapter
+t_swap() { plan_load && native_only && links_up; }
 
 t_native_tx() {
 	pktgen nic-tx -i netmap:eth0 -f tx -n "$PACKETS" -w 2 || { why "pkt-gen tx on netmap:eth0 (native) failed"; return 1; }
@@ -81,12 +81,7 @@ t_native_jumbo() {
 	[ "$3" = "$JUMBO_SIZE" ] || { why "the longest frame received was $3 bytes, not $JUMBO_SIZE"; return 1; }
 }
 
-t_restore() {
-	for mod in $OURS; do
-		rmmod "$mod" || { why "rmmod $mod (ours) failed"; return 1; }
-	done
-	unload_netmap && ins $STOCK_MODULES && links_up
-}
+t_restore() { plan_unload && links_up; }
 
 check stock t_stock
 check stock-not-native t_stock_not_native stock
