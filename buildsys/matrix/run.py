@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from buildsys.build import build_report
+from buildsys.configure import record
 from buildsys.core import proc
+from buildsys.drivers.selection import Choice
 from buildsys.matrix.kernels import MatrixKernel
 from buildsys.matrix.suites import Offer
 from vmtests import SCENARIOS
@@ -80,6 +83,7 @@ def run_series(kernel: MatrixKernel, offers: list[Offer], options: MatrixOptions
 
 
 def read_json(path: Path) -> dict[str, Any]:
+    """vmtest.json, or nothing when vmtest did not run."""
     try:
         data = json.loads(path.read_text())
     except (OSError, ValueError):
@@ -87,14 +91,20 @@ def read_json(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def driver_choices(build_dir: Path) -> tuple[Choice, ...]:
+    """Every driver with its reason, from configure's own record (none if it failed)."""
+    if not (build_dir / record.FILE).is_file():
+        return ()
+    return record.read_record(build_dir).drivers
+
+
 def series_entry(run: SeriesRun) -> dict[str, Any]:
     """The series' row of ``matrix.json``."""
-    configure = read_json(run.build_dir / "configure.json")
-    modules = read_json(run.build_dir / "build.json").get("modules", {})
+    modules = build_report.read(run.build_dir).get("modules", {})
     checks = read_json(run.build_dir / "vmtest.json").get("checks", [])
     rows = {"netmap": _netmap_row(modules, checks)}
-    for choice in configure.get("drivers", []):
-        rows[choice["name"]] = _driver_row(choice, modules, checks)
+    for choice in driver_choices(run.build_dir):
+        rows[choice.name] = _driver_row(choice, modules, checks)
     return {"series": run.kernel.series, "release": run.kernel.release,
             "origin": run.kernel.origin,
             "offered": {offer.suite: offer.release for offer in run.offers},
@@ -108,12 +118,11 @@ def _netmap_row(modules: dict[str, Any], checks: list[dict[str, Any]]) -> dict[s
             "patch": "", "vm": _vm_verdict(checks, _scenarios_of(None))}
 
 
-def _driver_row(choice: dict[str, Any], modules: dict[str, Any],
+def _driver_row(choice: Choice, modules: dict[str, Any],
                 checks: list[dict[str, Any]]) -> dict[str, str]:
-    name, patch = choice["name"], choice.get("patch", "")
-    if not choice.get("selected"):
-        return {"status": "skipped", "reason": choice.get("reason", ""), "patch": patch,
-                "vm": ""}
+    name, patch = choice.name, choice.patch
+    if not choice.selected:
+        return {"status": "skipped", "reason": choice.reason, "patch": patch, "vm": ""}
     mine = [entry for key, entry in modules.items() if key.endswith(f"({name})")]
     failed = [entry for entry in mine if entry.get("status") != "built"]
     if not mine or failed:
