@@ -17,6 +17,7 @@ from buildsys.probing import batch
 from buildsys.probing.units import plan_units
 from kernel_probes.record import Probe
 from tests.conftest import FAKE_LINUX
+from tests.unit.fake_driver import INCLUDE, fake_driver_source
 
 NETDEV = "#include <linux/netdevice.h>\n#include <linux/skbuff.h>\n"
 BROKEN = "#include <fake/broken.h>\n"  # a header of the fake tree that does not compile
@@ -156,12 +157,8 @@ def test_progress_counts_the_units_of_both_passes_and_no_canary(tmp_path):
 
 
 def test_driver_probes_compile_against_the_copied_sources_and_fail_alone(tmp_path):
-    source = tmp_path / "sources" / "fakedrv"
-    source.mkdir(parents=True)
-    (source / "fake_main.c").write_text(
-        "#include <linux/netdevice.h>\n"
-        "static int fake_open(struct net_device *dev) { return dev->mtu > 0; }\n")
-    include = '#include "fakedrv/fake_main.c"\n'
+    source = fake_driver_source(tmp_path)
+    include = INCLUDE
     probes = [
         Probe("fake_open", include + "int dummy(struct net_device *d) { return fake_open(d); }\n",
               "newer drivers", driver="fakedrv"),

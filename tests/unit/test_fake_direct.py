@@ -18,6 +18,7 @@ from buildsys.kernel.tree import load_kernel
 from buildsys.probing import batch, capture, pch
 from kernel_probes.record import Probe
 from tests.conftest import FAKE_LINUX, NETMAP_TARBALL
+from tests.unit.fake_driver import INCLUDE, fake_driver_source
 from tests.unit.test_fake_kbuild import COMPILES, FAILS
 
 
@@ -152,12 +153,8 @@ def test_configure_starts_kbuild_early_only_when_a_probe_is_to_be_compiled(tmp_p
 
 
 def driver_probes(tmp_path: Path) -> tuple[dict[str, Path], list[Probe]]:
-    source = tmp_path / "sources" / "fakedrv"
-    source.mkdir(parents=True)
-    (source / "fake_main.c").write_text(
-        "#include <linux/netdevice.h>\n"
-        "static int fake_open(struct net_device *dev) { return dev->mtu > 0; }\n")
-    include = '#include "fakedrv/fake_main.c"\n'
+    source = fake_driver_source(tmp_path)
+    include = INCLUDE
     probes = [Probe(name, include + f"int dummy(struct net_device *d) {{ return {call}(d); }}\n",
                     "test", driver="fakedrv")
               for name, call in (("old_open", "fake_old_open"), ("older_open", "fake_oldest"))]
