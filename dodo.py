@@ -13,11 +13,14 @@ from doit import create_after, get_var
 from doit.reporter import ConsoleReporter
 from doit.tools import config_changed
 
+from buildsys.build import ahead
 from buildsys.build.build_progress import count_uptodate
 from buildsys.cli import build_dirs, params, progress
 from buildsys.cli.console import guarded
 
 params.check_command_line(sys.argv)  # one line for an unknown option, before doit parses
+if "build" in sys.argv[1:]:
+    ahead.allow()  # the whole build: its parts may start ahead of their task
 
 
 class _Reporter(ConsoleReporter):  # type: ignore[misc]  # doit is untyped
@@ -38,8 +41,8 @@ class _Reporter(ConsoleReporter):  # type: ignore[misc]  # doit is untyped
 
 # "continue": one failed part (a driver, an app) does not stop the others
 DOIT_CONFIG = {"default_tasks": [], "verbosity": 2, "action_string_formatting": "new",
-               "continue": True, "dep_file": build_dirs.doit_state_file(get_var("build_dir", "")),
-               "reporter": _Reporter}
+               "continue": True, "reporter": _Reporter,
+               "dep_file": build_dirs.doit_state_file(get_var("build_dir", ""), sys.argv)}
 
 
 @guarded

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from buildsys.build.made_with import forget_other_inputs
 from buildsys.configure.context import BuildContext
 from buildsys.core.locking import make_dir, write_if_changed
 from buildsys.kernel import kbuild
@@ -73,6 +74,7 @@ def build_netmap(context: BuildContext) -> Path:
     """Build netmap.ko; returns its path or raises a short ToolError."""
     directory = netmap_dir(context)
     log = context.build_dir / "logs" / "netmap.ko.log"
+    forget_other_inputs(directory, context.build_dir, None)  # kbuild compares flags itself
     with make_dir(directory):
         write_if_changed(directory / "Kbuild", netmap_kbuild(context))
         result = kbuild.make_modules(context.kernel_tree, directory,

@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from apps import APPS
-from buildsys.build import steps
+from buildsys.build import ahead, steps
 from buildsys.build.build_progress import APPS_STAGE, MODULES_STAGE, part_task
 from buildsys.build.driver_build import module_paths
 from buildsys.build.modules import COMPAT_HEADER, netmap_dir
-from buildsys.build.userspace import app_dir, libnetmap_dir, utils_dir
+from buildsys.build.userspace import app_dir, libnetmap_dir, selected_apps, utils_dir
 from buildsys.configure.context import BuildContext
 from buildsys.configure.record import driver_build_json, kernel_json
 from buildsys.core.locking import finished
@@ -48,7 +48,7 @@ def build_tasks(context: BuildContext, config_changed: ConfigChanged) -> Iterato
     total = 1 + len(context.configuration.driver_builds)  # the parts of its progress stage
     yield {"name": _part("netmap", MODULES_STAGE),
            "doc": f"build {module.name} through the kernel's kbuild",
-           "actions": [partial(steps.netmap_step, build_dir, total)],
+           "actions": [partial(steps.netmap_step, build_dir, total, with_userspace=True)],
            "file_dep": [str(p) for p in [*kernel_sources, context.header, COMPAT_HEADER]],
            "targets": [str(module)],
            "uptodate": [config_changed(_modules_config(context)), _finished(netmap_dir(context))]}
@@ -58,6 +58,11 @@ def build_tasks(context: BuildContext, config_changed: ConfigChanged) -> Iterato
     yield {"name": "modules", "doc": "build netmap.ko and the patched drivers", "actions": None,
            "task_dep": ["build:netmap", *names]}
     yield from _userspace_tasks(context, config_changed)
+
+
+def _not_ahead(context: BuildContext, part: str) -> Callable[[], bool]:
+    """Not up to date while the part, started ahead, waits for its task (`ahead`)."""
+    return partial(ahead.not_started, context.build_dir, part)
 
 
 def _finished(directory: Path) -> Callable[[], bool]:
@@ -87,7 +92,8 @@ def _driver_tasks(context: BuildContext, config_changed: ConfigChanged,
                "actions": [partial(steps.driver_step, context.build_dir, name, total)],
                "file_dep": deps, "task_dep": ["build:netmap"],
                "targets": [str(p) for p in module_paths(context, driver)],
-               "uptodate": [config_changed({**_modules_config(context), "plan": plan})]}
+               "uptodate": [config_changed({**_modules_config(context), "plan": plan}),
+                            _not_ahead(context, f"driver-{name}")]}
 
 
 def _userspace_tasks(context: BuildContext, config_changed: ConfigChanged) -> Iterator[Task]:
@@ -95,19 +101,21 @@ def _userspace_tasks(context: BuildContext, config_changed: ConfigChanged) -> It
     headers = [str(p) for p in context.sources(*USER_HEADERS)]
     library = libnetmap_dir(context) / "libnetmap.a"
     uptodate = [config_changed(_userspace_config(context))]
-    selected = [a.name for a in APPS if a.name in options.apps]
+    selected = selected_apps(options)
     total = 1 + len(selected) + options.utils  # the parts of its progress stage
     yield {"name": _part("libnetmap", APPS_STAGE), "doc": "build libnetmap.a",
            "actions": [partial(steps.libnetmap_step, build_dir, total)],
            "file_dep": headers + [str(p) for p in context.sources("libnetmap/*.c")],
-           "targets": [str(library)], "uptodate": [*uptodate, _finished(library.parent)]}
+           "targets": [str(library)],
+           "uptodate": [*uptodate, _finished(library.parent), _not_ahead(context, "libnetmap")]}
     for app in selected:
         sources = context.sources(f"apps/{app}/*", "apps/include/*.h")
         yield {"name": _part(app, APPS_STAGE), "doc": f"build the {app} app",
                "actions": [partial(steps.app_step, build_dir, app, total)],
                "file_dep": [*headers, *map(str, sources), str(library)],
                "targets": [str(app_dir(context, app) / app)],
-               "uptodate": [*uptodate, _finished(app_dir(context, app))]}
+               "uptodate": [*uptodate, _finished(app_dir(context, app)),
+                            _not_ahead(context, app)]}
     app_tasks = [f"build:{app}" for app in selected]
     if options.utils:
         yield {"name": _part("utils", APPS_STAGE), "doc": "build the utils (test programs)",
@@ -115,7 +123,7 @@ def _userspace_tasks(context: BuildContext, config_changed: ConfigChanged) -> It
                "file_dep": [*headers, *map(str, context.sources("utils/*")), str(library)],
                "targets": [str(utils_dir(context) / "functional")],
                "uptodate": [config_changed(_userspace_config(context, "subsystems")),
-                            _finished(utils_dir(context))]}
+                            _finished(utils_dir(context)), _not_ahead(context, "utils")]}
         app_tasks.append("build:utils")
     yield {"name": "apps", "doc": "build libnetmap, the apps and the utils", "actions": None,
            "task_dep": ["build:libnetmap", *app_tasks]}

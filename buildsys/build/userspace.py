@@ -7,65 +7,101 @@ in ``<build-dir>/netmap``, with the configured ``--cc``/``--ld``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
-from apps import UTILS_PROGRAMS
-from buildsys.configure.context import BuildContext
-from buildsys.core import proc
+from apps import APPS, UTILS_PROGRAMS
+from buildsys.cli.options import Options
+from buildsys.core import jobserver, proc
+from buildsys.build.made_with import forget_other_inputs
 from buildsys.core.locking import make_dir
 from buildsys.kernel import kbuild
 
 
-def libnetmap_dir(context: BuildContext) -> Path:
+
+class Tree(Protocol):
+    """What the userspace makes read: a build dir's netmap tree and its options (a
+    configured `BuildContext`, or `Unconfigured` while configure runs)."""
+
+    @property
+    def build_dir(self) -> Path: ...
+
+    @property
+    def netmap(self) -> Path: ...
+
+    @property
+    def options(self) -> Options: ...
+
+
+@dataclass(frozen=True)
+class Unconfigured:
+    """A build dir whose netmap tree is in place, before configure has recorded it."""
+
+    build_dir: Path
+    options: Options
+
+    @property
+    def netmap(self) -> Path:
+        return self.build_dir / "netmap"
+
+
+def selected_apps(options: Options) -> list[str]:
+    return [a.name for a in APPS if a.name in options.apps]
+
+
+def libnetmap_dir(context: Tree) -> Path:
     return context.build_dir / "build-libnetmap"
 
 
-def app_dir(context: BuildContext, app: str) -> Path:
+def app_dir(context: Tree, app: str) -> Path:
     return context.build_dir / "build-apps" / app
 
 
-def utils_dir(context: BuildContext) -> Path:
+def utils_dir(context: Tree) -> Path:
     return context.build_dir / "build-utils"
 
 
-def _make(context: BuildContext, directory: Path, makefile: Path, name: str, *,
+def _make(context: Tree, directory: Path, makefile: Path, name: str, *,
           extra: list[str] | None = None, env: dict[str, str] | None = None) -> None:
     options = context.options
-    argv = ["make", "-C", str(directory), "-f", str(makefile), f"-j{kbuild.jobs()}",
+    argv = ["make", "-C", str(directory), "-f", str(makefile),
             f"SRCDIR={context.netmap}", f"BUILDDIR={context.build_dir}",
             f"CC={options.cc}", f"LD={options.ld}", *(extra or [])]
     log = proc.fresh_log(context.build_dir / "logs" / f"{name}.log")
-    with make_dir(directory):
-        result = proc.run(argv, log, cwd=directory, env=env, check=False)
+    forget_other_inputs(directory, context.build_dir, {"argv": argv, "env": env})
+    with make_dir(directory), jobserver.make_jobs() as jobs:
+        result = proc.run([*argv[:5], *jobs.argv, *argv[5:]], log, cwd=directory,
+                          env={**(env or {}), **jobs.env}, check=False, pass_fds=jobs.fds)
     if result.returncode != 0:
         raise kbuild.failure(name, result)  # make's errors read as kbuild's
 
 
-def build_libnetmap(context: BuildContext) -> Path:
+def build_libnetmap(context: Tree) -> Path:
     directory = libnetmap_dir(context)
     _make(context, directory, context.netmap / "libnetmap/GNUmakefile", "libnetmap")
     return directory / "libnetmap.a"
 
 
-def build_app(context: BuildContext, app: str) -> Path:
+def build_app(context: Tree, app: str) -> Path:
     directory = app_dir(context, app)
     _make(context, directory, context.netmap / "apps" / app / "GNUmakefile", app)
     return directory / app
 
 
-def build_utils(context: BuildContext) -> list[Path]:
+def build_utils(context: Tree) -> list[Path]:
     directory = utils_dir(context)
     _make(context, directory, context.netmap / "utils/GNUmakefile", "utils",
           extra=[_subsystem_flags(context)])
     return [directory / name for name in UTILS_PROGRAMS]
 
 
-def _subsystem_flags(context: BuildContext) -> str:
+def _subsystem_flags(context: Tree) -> str:
     flags = " ".join(f"-DCONFIG_NETMAP_{s.upper()}" for s in context.options.subsystems)
     return f"SUBSYS_FLAGS={flags}"
 
 
-def build_static_app(context: BuildContext, app: str, directory: Path) -> Path:
+def build_static_app(context: Tree, app: str, directory: Path) -> Path:
     """``app`` linked statically (for a guest with no libc), against the built libnetmap.
 
     ``LDFLAGS`` must come from the environment: as a make variable it would
@@ -76,7 +112,7 @@ def build_static_app(context: BuildContext, app: str, directory: Path) -> Path:
     return directory / app
 
 
-def build_static_utils(context: BuildContext, programs: tuple[str, ...],
+def build_static_utils(context: Tree, programs: tuple[str, ...],
                        directory: Path) -> list[Path]:
     """Upstream's ``programs`` from ``utils/`` (its tests), linked statically like
     ``build_static_app``."""

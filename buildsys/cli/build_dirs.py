@@ -4,6 +4,8 @@ doit's own state, before any task runs."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 
 from buildsys.core.errors import UserError
@@ -28,7 +30,38 @@ def chosen(explicit: str) -> Path:
     return last
 
 
-def doit_state_file(explicit: str) -> str:
-    """doit's state lives in the build dir: two kernels' builds never share task state."""
+def doit_state_file(explicit: str, argv: list[str]) -> str:
+    """doit's state lives in the build dir: two kernels' builds never share task state.
+    `doit configure ... build` keeps it in the dir configure is about to write, so that
+    the next `doit build` finds its tasks done (the dir is made now: doit opens its state
+    before any task runs)."""
     build_dir = Path(explicit) if explicit else last_configured()
+    if {"configure", "build"} <= set(argv[1:]) and not explicit:
+        build_dir = _configured_by(argv) or build_dir
+        if build_dir:
+            with contextlib.suppress(OSError):
+                build_dir.mkdir(parents=True, exist_ok=True)
     return str(build_dir / ".doit.db") if build_dir and build_dir.is_dir() else ".doit.db"
+
+
+def _configured_by(argv: list[str]) -> Path | None:
+    """The build dir the `doit configure` of ``argv`` writes, when its options tell."""
+    from buildsys.kernel.tree import read_release  # noqa: PLC0415 (only for a configure)
+
+    named = _option(argv, "--build-dir")
+    if named:
+        return Path(named).resolve()
+    kernel = Path(_option(argv, "--kernel-dir") or f"/lib/modules/{os.uname().release}/build")
+    try:
+        return (Path("build") / read_release(kernel)).resolve()
+    except (OSError, UserError):
+        return None  # configure says what is wrong
+
+
+def _option(argv: list[str], name: str) -> str:
+    for index, word in enumerate(argv):
+        if word.startswith(f"{name}="):
+            return word.partition("=")[2]
+        if word == name and index + 1 < len(argv):
+            return argv[index + 1]
+    return ""

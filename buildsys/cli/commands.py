@@ -11,8 +11,11 @@ from typing import Any
 from rich.console import Console
 
 from apps import APPS
+from buildsys.build import ahead
+from buildsys.build.steps import start_userspace
+from buildsys.build.userspace import Unconfigured
 from buildsys.cli import build_dirs, progress
-from buildsys.cli.options import TOGGLED_SUBSYSTEMS, from_params
+from buildsys.cli.options import TOGGLED_SUBSYSTEMS, Options, from_params
 from buildsys.cli.params import subsystem_words
 from buildsys.configure import outputs
 from buildsys.configure.context import BuildContext, load_context
@@ -46,9 +49,19 @@ def configure_command(params: dict[str, Any], argv: list[str]) -> None:
     if unknown:
         raise UserError(f"unknown subsystem {', '.join(unknown)}",
                         f"valid subsystems: {' '.join(TOGGLED_SUBSYSTEMS)}")
-    found = configure(from_params(params))  # its probes' progress: buildsys/cli/progress.py
+    try:  # its probes' progress: buildsys/cli/progress.py
+        found = configure(from_params(params), with_sources=_userspace_ahead)
+    except BaseException:
+        ahead.cancel()
+        raise
     progress.stop()  # the live bar goes before the summary table
     outputs.summary(found, console())
+
+
+def _userspace_ahead(build_dir: Path, options: Options) -> None:
+    """`doit configure build`: libnetmap, the apps and the utils beside the probes."""
+    if ahead.allowed():
+        start_userspace(Unconfigured(build_dir, options))
 
 
 def port_command(context: BuildContext, driver: str, kernel_sources: str) -> None:

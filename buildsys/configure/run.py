@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import time
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,7 +44,10 @@ def build_dir_for(options: Options, kernel: KernelTree) -> Path:
     return Path(options.build_dir or Path("build") / kernel.release).resolve()
 
 
-def configure(options: Options, progress: batch.Progress | None = None) -> ConfigureRecord:
+def configure(options: Options, progress: batch.Progress | None = None,
+              with_sources: Callable[[Path, Options], None] | None = None) -> ConfigureRecord:
+    """Configure; ``with_sources`` is called once netmap's tree is in the build dir (work
+    that needs only the tree and the options starts there: `buildsys.build.ahead`)."""
     started = time.monotonic()
     kernel = load_kernel(Path(options.kernel_dir) if options.kernel_dir else default_kernel_dir())
     build_dir = build_dir_for(options, kernel)
@@ -51,15 +56,21 @@ def configure(options: Options, progress: batch.Progress | None = None) -> Confi
         ("the build dir", build_dir, "pass --build-dir=DIR elsewhere"),
         ("the kernel sources cache", sources_cache_root(),
          "set NETMAP_BUILD_SOURCES_CACHE elsewhere")])
-    # early: kbuild's run that shows its compile command, while the drivers are chosen
-    # (and their kernel sources found); once netmap's sources, the commonest bad input,
-    # are known to be good
+    # early: kbuild's run that shows its compile command, while netmap's sources are
+    # unpacked (their files' writes take 0.3 s) and the drivers chosen (and their kernel
+    # sources found); a bad --netmap-src waits for that run before it is told
     with locked(build_dir / ".configure.lock"), ThreadPoolExecutor(max_workers=1) as early:
         locked_at = time.monotonic_ns()
         sweep_temporaries(build_dir, [HEADER, FILE, "options.json"])
-        netmap, _ = netmap_sources.prepare(options.netmap_src or os.environ.get("NETMAP_SRC", ""),
-                                    build_dir)
         probing = _start_probing(kernel, options, build_dir, early)
+        try:
+            netmap, _ = netmap_sources.prepare(
+                options.netmap_src or os.environ.get("NETMAP_SRC", ""), build_dir)
+        except BaseException:
+            _drop_capture(probing, build_dir)
+            raise
+        if with_sources:
+            with_sources(build_dir, options)
         selection = select_all(options, kernel, netmap, build_dir / "logs")
         config = Configuration(kernel, options, build_dir, selection, probing.fingerprint)
         if selection.kernel_sources and selection.kernel_sources.warning:
@@ -74,6 +85,15 @@ def configure(options: Options, progress: batch.Progress | None = None) -> Confi
         _log_run(build_dir, locked_at)
     write_atomic(LAST_POINTER, str(build_dir) + "\n")
     return found
+
+
+def _drop_capture(probing: _Probing, build_dir: Path) -> None:
+    """netmap's sources were bad: kbuild's run started beside them, and the compiler's
+    checks before it, leave nothing but their logs."""
+    if probing.captured:
+        wait([probing.captured])
+    for scratch in ("probes", "probe-flags"):
+        shutil.rmtree(build_dir / scratch, ignore_errors=True)
 
 
 def _log_run(build_dir: Path, locked_at: int) -> None:

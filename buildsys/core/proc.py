@@ -50,6 +50,7 @@ def run(
     check: bool = True,
     on_line: Callable[[str], object] | None = None,
     guard: Guard | None = None,
+    pass_fds: tuple[int, ...] = (),
 ) -> Result:
     """Run ``argv``; output (stdout and stderr merged) is appended to ``log``.
 
@@ -67,6 +68,7 @@ def run(
         stderr=subprocess.STDOUT,
         text=True,
         errors="replace",
+        pass_fds=pass_fds,
     ) as child:
         log_file.write(f"[{time.strftime('%Y-%m-%d %H:%M:%S')}] $ {shlex.join(argv)}\n")
         watcher = guard.watch(child) if guard else None

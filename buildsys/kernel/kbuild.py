@@ -3,12 +3,11 @@ the ``Module.symvers`` it writes, and the probes' compile of a set of objects.""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
 
-from buildsys.core import proc
+from buildsys.core import jobserver, proc
 from buildsys.core.errors import ToolError, UserError
 from buildsys.kernel.tree import KernelTree
 
@@ -35,22 +34,28 @@ def check_paths(paths: list[tuple[str, Path, str]]) -> None:
 
 
 def jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return jobserver.cores()
 
 
 def make_argv(kernel: KernelTree, directory: Path, kernel_opts: list[str], targets: list[str],
-              *, flags: tuple[str, ...] = ()) -> list[str]:
+              *, flags: tuple[str, ...] = (), parallel: list[str] | None = None) -> list[str]:
     """``make`` of the external module in ``directory`` through the kernel's kbuild;
-    ``flags`` are make's options and variables, ``kernel_opts`` the user's."""
-    return ["make", "-C", str(kernel.path), f"M={directory}", *flags, f"-j{jobs()}",
+    ``flags`` are make's options and variables, ``kernel_opts`` the user's; ``parallel``
+    its ``-j`` (``-j<cores>`` when not given)."""
+    jobs_argv = [f"-j{jobs()}"] if parallel is None else parallel
+    return ["make", "-C", str(kernel.path), f"M={directory}", *flags, *jobs_argv,
             *kernel_opts, *targets]
 
 
 def make_modules(kernel: KernelTree, directory: Path, kernel_opts: list[str], log: Path,
                  *, flags: tuple[str, ...] = ()) -> proc.Result:
-    """``make modules`` in ``directory`` (its log emptied first); see `failure`."""
-    argv = make_argv(kernel, directory, kernel_opts, ["modules"], flags=flags)
-    return proc.run(argv, proc.fresh_log(log), cwd=directory, check=False)
+    """``make modules`` in ``directory`` (its log emptied first), with the jobs it may
+    share with other makes (`buildsys.core.jobserver`); see `failure`."""
+    with jobserver.make_jobs() as slots:
+        argv = make_argv(kernel, directory, kernel_opts, ["modules"], flags=flags,
+                         parallel=slots.argv)
+        return proc.run(argv, proc.fresh_log(log), cwd=directory, env=slots.env,
+                        check=False, pass_fds=slots.fds)
 
 
 def failure(what: str, result: proc.Result) -> ToolError:

@@ -13,14 +13,16 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-from buildsys.core import proc
+from buildsys.core import jobserver, proc
 from buildsys.kernel import kbuild
 from buildsys.probing import pch
 from buildsys.probing.canaries import Compiled
 from buildsys.probing.capture import CompileCommand
 from buildsys.probing.units import Unit
 
+Result = TypeVar("Result")
 Settled = Callable[[Unit, str], bool]  # whether the front end's output decides every answer
 
 
@@ -58,9 +60,10 @@ def compile_units(command: CompileCommand, units: list[Unit], workdir: Path, log
     logs.mkdir(parents=True, exist_ok=True)
     pool = ThreadPoolExecutor(max_workers=kbuild.jobs())
     try:
-        prefixed = pool.submit(pch.prefixed, command, workdir, logs / f"{pch.HEADER}.log")
+        prefixed = pool.submit(_holding_job, pch.prefixed, command, workdir,
+                               logs / f"{pch.HEADER}.log")
         shared = _Pass(command, prefixed, workdir, logs, on_unit, settled)
-        outputs = dict(pool.map(lambda unit: _compile(unit, shared), units))
+        outputs = dict(pool.map(lambda unit: _holding_job(_compile, unit, shared), units))
     finally:
         # on an interrupt, no unit not yet started is (the running ones get the signal too)
         pool.shutdown(wait=True, cancel_futures=True)
@@ -68,6 +71,13 @@ def compile_units(command: CompileCommand, units: list[Unit], workdir: Path, log
     built = frozenset(u.name for u in units if (workdir / f"{u.name}.o").is_file())
     proc.fresh_log(log).write_text("".join(f"== {u.name}.c\n{outputs[u.name]}" for u in units))
     return Compiled(built, {"": "", **outputs}, log)
+
+
+def _holding_job(work: Callable[..., Result], *args: object) -> Result:
+    """``work(*args)`` while holding a job of the shared jobserver (if there is one:
+    `doit configure build` builds the apps beside the probes)."""
+    with jobserver.job():
+        return work(*args)
 
 
 def _compile(unit: Unit, shared: _Pass) -> tuple[str, str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -104,6 +106,9 @@ def test_an_option_change_rebuilds_what_it_affects(tmp_path):
     result = run_doit(tmp_path, "build")
     assert ".  build:netmap" in result.stdout and "-- build:pkt-gen" in result.stdout
     assert ".  build:utils" in result.stdout  # the utils take the subsystem flags
+    compiled = [line for line in (build / "logs/utils.log").read_text().splitlines()
+                if line.startswith("cc ")]  # make compares times only: recompiled all the same
+    assert compiled and not any("-DCONFIG_NETMAP_VALE" in line for line in compiled)
     kbuild = (build / "modules/netmap/Kbuild").read_text()
     assert "netmap_vale.o" not in kbuild and "CONFIG_NETMAP_VALE" not in kbuild
 
@@ -124,3 +129,33 @@ def test_broken_source_gives_a_short_error_and_keeps_the_rest(tmp_path):
     report = json.loads((build / "build.json").read_text())
     assert report["modules"]["netmap.ko"]["status"] == "failed"
     assert report["userspace"]["pkt-gen"]["status"] == "built"
+
+
+def test_one_command_builds_the_apps_beside_the_probes_and_a_new_cc_rebuilds_them(tmp_path):
+    kernel = [f"--kernel-dir={header_tree('6.12')}", "--no-drivers",
+              f"--netmap-src={NETMAP_TARBALL}", "--build-dir=b", "--apps=pkt-gen,vale-ctl"]
+    run_doit(tmp_path, "configure", *kernel, "--no-cache", "build")
+    build = tmp_path / "b"
+    # libnetmap was made while configure still probed (buildsys/build/ahead.py)
+    assert (build / "logs/libnetmap.log").stat().st_mtime < \
+        (build / "netmap_linux_config.h").stat().st_mtime
+    report = json.loads((build / "build.json").read_text())
+    assert report["modules"]["netmap.ko"]["status"] == "built"
+    assert {name: entry["status"] for name, entry in report["userspace"].items()} == \
+        dict.fromkeys(("libnetmap", "pkt-gen", "vale-ctl", "utils"), "built")
+    again = run_doit(tmp_path, "build")
+    assert ".  build:" not in again.stdout.replace(".  build:summary", "")
+    # make compares times only: the objects of another compiler must go
+    run_doit(tmp_path, "configure", *kernel, "--cc=gcc")
+    run_doit(tmp_path, "build")
+    compiled = (build / "logs/pkt-gen.log").read_text().splitlines()
+    assert any(line.startswith("gcc ") and "pkt-gen.c" in line for line in compiled)
+    # another netmap tree, its files older than the objects: netmap.ko is made anew
+    tree = tmp_path / "netmap-copy"
+    shutil.copytree(build / "netmap", tree)
+    for path in tree.rglob("*"):
+        os.utime(path, (1_000_000_000, 1_000_000_000), follow_symlinks=False)
+    run_doit(tmp_path, "configure", *kernel, "--cc=gcc", f"--netmap-src={tree}")
+    run_doit(tmp_path, "build")
+    log = (build / "logs/netmap.ko.log").read_text()
+    assert "netmap_mem2.o" in log and "netmap_common.o" in log

@@ -130,8 +130,9 @@ def test_every_file_a_task_reads_exists_or_is_made_by_another_task(tmp_path, fak
     assert str(build / "build-libnetmap/libnetmap.a") in tasks["pkt-gen"]["file_dep"]
     assert tasks["apps"]["task_dep"] == ["build:libnetmap", "build:pkt-gen"]
     # the driver rebuilds when its plan (patch, pristine tree) changes, not only its files
-    (recorded,) = tasks["driver-e1000"]["uptodate"]
+    recorded, ahead = tasks["driver-e1000"]["uptodate"]
     assert recorded[0] == "config_changed" and "plan" in recorded[1]
+    assert ahead() is True  # not started ahead: up to date as far as that goes
 
 
 def test_no_drivers_means_no_driver_task(tmp_path, fake_linux):
