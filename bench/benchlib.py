@@ -60,7 +60,7 @@ def upstream_tree(tarball: str, destination: Path) -> Path:
     return tree
 
 
-def doit(work: Path, run: int) -> list[str]:
+def doit(work: Path, run: int | str) -> list[str]:
     return [sys.executable, "-m", "doit", "-f", str(REPO / "dodo.py"), "-d", str(work),
             "--db-file", str(work / f".doit{run}.db")]
 
@@ -87,7 +87,7 @@ def report(args: argparse.Namespace, times: dict[str, list[float]], load_before:
         median = statistics.median(values)
         ratio = f"ratio {median / base:5.3f}" if base else ""
         runs = " ".join(f"{v:.2f}" for v in values)
-        print(f"{name:22} median {median:6.2f} s  {ratio}  ({runs})")
+        print(f"{name:24} median {median:6.2f} s  {ratio}  ({runs})")
     if args.keep:
         print(f"work dir kept: {work}")
     else:
