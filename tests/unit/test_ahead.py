@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from buildsys.build import ahead
+from buildsys.cli import build_dirs
 from buildsys.core import jobserver
 from buildsys.core.errors import ToolError
 
@@ -57,12 +58,14 @@ def test_nothing_starts_ahead_unless_the_whole_build_runs(monkeypatch: pytest.Mo
     assert ran == ["in its task"]
 
 
-def test_dodo_allows_parts_ahead_only_for_the_whole_build() -> None:
-    probe = ("import sys; sys.argv = ['doit'] + sys.argv[1:]; import dodo; "
-             "from buildsys.build import ahead; print(ahead.allowed())")
+def test_dodo_allows_parts_ahead_only_for_the_whole_build(tmp_path: Path) -> None:
+    probe = (f"import sys; sys.path.insert(0, {str(REPO)!r}); sys.argv = ['doit'] + "
+             "sys.argv[1:]; import dodo; from buildsys.build import ahead; "
+             "print(ahead.allowed())")
     answers = {}
     for argv in (["configure", "build"], ["build"], ["build:netmap"], ["list"]):
-        done = subprocess.run([sys.executable, "-c", probe, *argv], cwd=REPO, text=True,
+        # in a dir of its own: `configure build` places doit's state in build/<release>
+        done = subprocess.run([sys.executable, "-c", probe, *argv], cwd=tmp_path, text=True,
                               capture_output=True, check=True, stdin=subprocess.DEVNULL)
         answers[" ".join(argv)] = done.stdout.split()[-1]
     assert answers == {"configure build": "True", "build": "True", "build:netmap": "False",
@@ -124,3 +127,16 @@ def test_makes_side_by_side_share_the_cores_and_give_every_token_back(tmp_path: 
 def test_without_the_jobserver_each_make_has_the_cores_to_itself(tmp_path: Path) -> None:
     most, _ = most_jobs_at_once(tmp_path, 3, "own")
     assert most > 3 + jobserver.cores() - 1 or jobserver.cores() == 1
+
+
+def test_one_command_keeps_doits_state_in_the_build_dir_configure_writes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    one = ["doit", "configure", "--build-dir", "b", "build"]
+    assert build_dirs.doit_state_file("", one) == str(tmp_path / "b" / ".doit.db")
+    assert (tmp_path / "b").is_dir()  # doit opens its state before configure runs
+    # configure alone makes no dir; a build names its own
+    assert build_dirs.doit_state_file("", ["doit", "configure", "--build-dir=c"]) == ".doit.db"
+    assert not (tmp_path / "c").exists()
+    assert build_dirs.doit_state_file(str(tmp_path / "b"), ["doit", "build"]) == \
+        str(tmp_path / "b" / ".doit.db")
