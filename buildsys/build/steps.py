@@ -18,13 +18,13 @@ from buildsys.build.elfcheck import check_module
 from buildsys.build.modules import build_netmap, netmap_dir
 from buildsys.build.userspace import (
     Tree,
-    app_dir,
+    app_path,
     build_app,
     build_libnetmap,
     build_utils,
-    libnetmap_dir,
+    library_path,
     selected_apps,
-    utils_dir,
+    utils_target,
 )
 from buildsys.cli.console import report
 from buildsys.configure.context import BuildContext, load_context
@@ -49,14 +49,14 @@ def netmap_step(build_dir: Path, total: int | None = None, *,
 def start_userspace(tree: Tree) -> None:
     """libnetmap, the apps and the utils whose programs are missing, started ahead: each
     built and recorded there, so that a run cut off before its task leaves it recorded."""
-    library = libnetmap_dir(tree) / "libnetmap.a"
+    library = library_path(tree)
     parts: dict[str, Callable[[], object]] = {}
     if not library.is_file():
         parts["libnetmap"] = partial(build_libnetmap, tree)
     for app in selected_apps(tree.options):
-        if not (app_dir(tree, app) / app).is_file():
+        if not app_path(tree, app).is_file():
             parts[app] = partial(_with_library, library, partial(build_app, tree, app))
-    if tree.options.utils and not (utils_dir(tree) / "functional").is_file():
+    if tree.options.utils and not utils_target(tree).is_file():
         parts["utils"] = partial(_with_library, library, lambda: len(build_utils(tree)))
     for part, work in parts.items():
         ahead.start(tree.build_dir, part, partial(_userspace_made, tree.build_dir, part, work),

@@ -17,7 +17,14 @@ from buildsys.build import ahead, steps
 from buildsys.build.build_progress import APPS_STAGE, MODULES_STAGE, part_task
 from buildsys.build.driver_build import module_paths
 from buildsys.build.modules import COMPAT_HEADER, netmap_dir
-from buildsys.build.userspace import app_dir, libnetmap_dir, selected_apps, utils_dir
+from buildsys.build.userspace import (
+    app_dir,
+    app_path,
+    library_path,
+    selected_apps,
+    utils_dir,
+    utils_target,
+)
 from buildsys.configure.context import BuildContext
 from buildsys.configure.record import driver_build_json, kernel_json
 from buildsys.core.locking import finished
@@ -99,7 +106,7 @@ def _driver_tasks(context: BuildContext, config_changed: ConfigChanged,
 def _userspace_tasks(context: BuildContext, config_changed: ConfigChanged) -> Iterator[Task]:
     build_dir, options = context.build_dir, context.options
     headers = [str(p) for p in context.sources(*USER_HEADERS)]
-    library = libnetmap_dir(context) / "libnetmap.a"
+    library = library_path(context)
     uptodate = [config_changed(_userspace_config(context))]
     selected = selected_apps(options)
     total = 1 + len(selected) + options.utils  # the parts of its progress stage
@@ -113,7 +120,7 @@ def _userspace_tasks(context: BuildContext, config_changed: ConfigChanged) -> It
         yield {"name": _part(app, APPS_STAGE), "doc": f"build the {app} app",
                "actions": [partial(steps.app_step, build_dir, app, total)],
                "file_dep": [*headers, *map(str, sources), str(library)],
-               "targets": [str(app_dir(context, app) / app)],
+               "targets": [str(app_path(context, app))],
                "uptodate": [*uptodate, _finished(app_dir(context, app)),
                             _not_ahead(context, app)]}
     app_tasks = [f"build:{app}" for app in selected]
@@ -121,7 +128,7 @@ def _userspace_tasks(context: BuildContext, config_changed: ConfigChanged) -> It
         yield {"name": _part("utils", APPS_STAGE), "doc": "build the utils (test programs)",
                "actions": [partial(steps.utils_step, build_dir, total)],
                "file_dep": [*headers, *map(str, context.sources("utils/*")), str(library)],
-               "targets": [str(utils_dir(context) / "functional")],
+               "targets": [str(utils_target(context))],
                "uptodate": [config_changed(_userspace_config(context, "subsystems")),
                             _finished(utils_dir(context)), _not_ahead(context, "utils")]}
         app_tasks.append("build:utils")

@@ -62,17 +62,31 @@ def utils_dir(context: Tree) -> Path:
     return context.build_dir / "build-utils"
 
 
+def library_path(context: Tree) -> Path:
+    return libnetmap_dir(context) / "libnetmap.a"
+
+
+def app_path(context: Tree, app: str) -> Path:
+    return app_dir(context, app) / app
+
+
+def utils_target(context: Tree) -> Path:
+    """The utils' program that stands for them all (doit's target)."""
+    return utils_dir(context) / "functional"
+
+
 def _make(context: Tree, directory: Path, makefile: Path, name: str, *,
           extra: list[str] | None = None, env: dict[str, str] | None = None) -> None:
     options = context.options
-    argv = ["make", "-C", str(directory), "-f", str(makefile),
-            f"SRCDIR={context.netmap}", f"BUILDDIR={context.build_dir}",
-            f"CC={options.cc}", f"LD={options.ld}", *(extra or [])]
+    variables = [f"SRCDIR={context.netmap}", f"BUILDDIR={context.build_dir}",
+                 f"CC={options.cc}", f"LD={options.ld}", *(extra or [])]
     log = proc.fresh_log(context.build_dir / "logs" / f"{name}.log")
-    forget_other_inputs(directory, context.build_dir, {"argv": argv, "env": env})
+    forget_other_inputs(directory, context.build_dir,
+                        {"makefile": str(makefile), "variables": variables, "env": env})
     with make_dir(directory), jobserver.make_jobs() as jobs:
-        result = proc.run([*argv[:5], *jobs.argv, *argv[5:]], log, cwd=directory,
-                          env={**(env or {}), **jobs.env}, check=False, pass_fds=jobs.fds)
+        argv = ["make", "-C", str(directory), "-f", str(makefile), *jobs.argv, *variables]
+        result = proc.run(argv, log, cwd=directory, env={**(env or {}), **jobs.env},
+                          check=False, pass_fds=jobs.fds)
     if result.returncode != 0:
         raise kbuild.failure(name, result)  # make's errors read as kbuild's
 
@@ -80,13 +94,13 @@ def _make(context: Tree, directory: Path, makefile: Path, name: str, *,
 def build_libnetmap(context: Tree) -> Path:
     directory = libnetmap_dir(context)
     _make(context, directory, context.netmap / "libnetmap/GNUmakefile", "libnetmap")
-    return directory / "libnetmap.a"
+    return library_path(context)
 
 
 def build_app(context: Tree, app: str) -> Path:
     directory = app_dir(context, app)
     _make(context, directory, context.netmap / "apps" / app / "GNUmakefile", app)
-    return directory / app
+    return app_path(context, app)
 
 
 def build_utils(context: Tree) -> list[Path]:

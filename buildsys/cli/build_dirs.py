@@ -5,7 +5,6 @@ doit's own state, before any task runs."""
 from __future__ import annotations
 
 import contextlib
-import os
 from pathlib import Path
 
 from buildsys.core.errors import UserError
@@ -46,16 +45,18 @@ def doit_state_file(explicit: str, argv: list[str]) -> str:
 
 def _configured_by(argv: list[str]) -> Path | None:
     """The build dir the `doit configure` of ``argv`` writes, when its options tell."""
-    from buildsys.kernel.tree import read_release  # noqa: PLC0415 (only for a configure)
+    from buildsys.cli.options import Options  # noqa: PLC0415 (only for a configure)
+    from buildsys.configure.run import build_dir_for, default_kernel_dir  # noqa: PLC0415
+    from buildsys.kernel.tree import load_kernel  # noqa: PLC0415
 
-    named = _option(argv, "--build-dir")
+    named, kernel_dir = _option(argv, "--build-dir"), _option(argv, "--kernel-dir")
     if named:
         return Path(named).resolve()
-    kernel = Path(_option(argv, "--kernel-dir") or f"/lib/modules/{os.uname().release}/build")
     try:
-        return (Path("build") / read_release(kernel)).resolve()
+        kernel = load_kernel(Path(kernel_dir) if kernel_dir else default_kernel_dir())
     except (OSError, UserError):
         return None  # configure says what is wrong
+    return build_dir_for(Options(), kernel)
 
 
 def _option(argv: list[str], name: str) -> str:
