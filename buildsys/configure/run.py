@@ -134,10 +134,10 @@ def _start_probing(kernel: KernelTree, options: Options, build_dir: Path,
         notes.append("--no-cache: every probe compiled, the cache refreshed")
     probing = _Probing(found, cache, _accepted_warnings(kernel, build_dir, cache), notes)
     generic = [r for r in all_probes(()) if isinstance(r, Probe) and not r.driver]
-    if any(_probe_key(r, probing.ccflags, options.kernel_opts, None) not in cache.answers
+    ccflags = probing.ccflags
+    if any(_probe_key(r, ccflags, options.kernel_opts, None) not in cache.answers
            for r in generic):
-        setting = batch.Setting(kernel, build_dir / "probes", probing.ccflags,
-                                options.kernel_opts)
+        setting = batch.Setting(kernel, build_dir / "probes", ccflags, options.kernel_opts)
         probing.captured = batch.start_capture(early, setting)
     return probing
 
