@@ -83,7 +83,8 @@ def _make(context: Tree, directory: Path, makefile: Path, name: str, *,
     log = proc.fresh_log(context.build_dir / "logs" / f"{name}.log")
     forget_other_inputs(directory, context.build_dir,
                         {"makefile": str(makefile), "variables": variables, "env": env})
-    with make_dir(directory), jobserver.make_jobs() as jobs:
+    jobs = jobserver.make_jobs()
+    with make_dir(directory):
         argv = ["make", "-C", str(directory), "-f", str(makefile), *jobs.argv, *variables]
         result = proc.run(argv, log, cwd=directory, env={**(env or {}), **jobs.env},
                           check=False, pass_fds=jobs.fds)

@@ -70,16 +70,13 @@ def job() -> Iterator[None]:
             os.write(_pipe[1], b"+")
 
 
-@contextmanager
-def make_jobs() -> Iterator[Jobs]:
+def make_jobs() -> Jobs:
     """How one make runs: ``-j<cores>`` of its own, or, once shared, as a client of the
-    jobserver (a context, so that a make may later hold a job while it runs)."""
+    jobserver."""
     if not _pipe:
-        yield Jobs([f"-j{cores()}"])
-        return
+        return Jobs([f"-j{cores()}"])
     read, write = _pipe
-    yield Jobs([], {"MAKEFLAGS": f"-j{cores()} --jobserver-auth={read},{write}"},
-               (read, write))
+    return Jobs([], {"MAKEFLAGS": f"-j{cores()} --jobserver-auth={read},{write}"}, (read, write))
 
 
 def _take_token(read: int) -> None:

@@ -51,11 +51,11 @@ def make_modules(kernel: KernelTree, directory: Path, kernel_opts: list[str], lo
                  *, flags: tuple[str, ...] = ()) -> proc.Result:
     """``make modules`` in ``directory`` (its log emptied first), with the jobs it may
     share with other makes (`buildsys.core.jobserver`); see `failure`."""
-    with jobserver.make_jobs() as slots:
-        argv = make_argv(kernel, directory, kernel_opts, ["modules"], flags=flags,
-                         parallel=slots.argv)
-        return proc.run(argv, proc.fresh_log(log), cwd=directory, env=slots.env,
-                        check=False, pass_fds=slots.fds)
+    slots = jobserver.make_jobs()
+    argv = make_argv(kernel, directory, kernel_opts, ["modules"], flags=flags,
+                     parallel=slots.argv)
+    return proc.run(argv, proc.fresh_log(log), cwd=directory, env=slots.env, check=False,
+                    pass_fds=slots.fds)
 
 
 def failure(what: str, result: proc.Result) -> ToolError:

@@ -87,9 +87,9 @@ SHARED_RUN = textwrap.dedent("""\
     if sys.argv[3] == "shared":
         jobserver.share()
     def run(index):
-        with jobserver.make_jobs() as jobs:
-            proc.run(["make", "-s", *jobs.argv, f"LOG={work}/jobs.log"], work / f"{index}.log",
-                     cwd=work, env=jobs.env, pass_fds=jobs.fds)
+        jobs = jobserver.make_jobs()
+        proc.run(["make", "-s", *jobs.argv, f"LOG={work}/jobs.log"], work / f"{index}.log",
+                 cwd=work, env=jobs.env, pass_fds=jobs.fds)
     threads = [threading.Thread(target=run, args=(i,)) for i in range(makes)]
     [t.start() for t in threads]
     [t.join() for t in threads]
